@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Elara.Fast.Cli;
+
+/// <summary>The subcommands of <c>elara</c>, in the order <c>--help</c> lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
