@@ -148,7 +148,7 @@ internal sealed class StateField
     }
 
     /// <summary>Writes an LWW register, stamped <paramref name="timestamp"/> (τs ticks).</summary>
-    public StateStatus Set(StateId id, long timestamp, ReadOnlySpan<byte> value, ref EventBlockWriter delta)
+    public StateStatus Set(StateId id, long timestamp, scoped ReadOnlySpan<byte> value, ref EventBlockWriter delta)
     {
         if (value.Length > _payload.Length - 8)
         {
@@ -165,7 +165,7 @@ internal sealed class StateField
         => Local(EventType.StateUpdate, id, Mutation.Increment(amount), ref delta);
 
     /// <summary>Appends a message to a log.</summary>
-    public StateStatus Append(StateId id, long timestamp, MessageId messageId, ReadOnlySpan<byte> text, ref EventBlockWriter delta)
+    public StateStatus Append(StateId id, long timestamp, MessageId messageId, scoped ReadOnlySpan<byte> text, ref EventBlockWriter delta)
     {
         if (text.Length > _payload.Length - 16)
         {
@@ -179,11 +179,19 @@ internal sealed class StateField
     }
 
     /// <summary>Adds an element to an observed-remove set.</summary>
-    public StateStatus Add(StateId id, ReadOnlySpan<byte> element, ref EventBlockWriter delta)
-        => Local(EventType.StateUpdate, id, Mutation.Append(element), ref delta);
+    public StateStatus Add(StateId id, scoped ReadOnlySpan<byte> element, ref EventBlockWriter delta)
+    {
+        if (element.Length > _payload.Length)
+        {
+            return Counters.Count(StateStatus.AtomTooLarge);
+        }
+
+        element.CopyTo(_payload);
+        return Local(EventType.StateUpdate, id, Mutation.Append(_payload.AsSpan(0, element.Length)), ref delta);
+    }
 
     /// <summary>Removes every tag of <paramref name="element"/> this replica has observed.</summary>
-    public StateStatus Remove(StateId id, ReadOnlySpan<byte> element, ref EventBlockWriter delta)
+    public StateStatus Remove(StateId id, scoped ReadOnlySpan<byte> element, ref EventBlockWriter delta)
     {
         if (!_atoms.TryGetValue(id, out var atom))
         {
@@ -202,7 +210,7 @@ internal sealed class StateField
     }
 
     /// <summary>Sets this node's weighted contribution to a blend.</summary>
-    public StateStatus Blend(StateId id, float weight, ReadOnlySpan<float> vector, ref EventBlockWriter delta)
+    public StateStatus Blend(StateId id, float weight, scoped ReadOnlySpan<float> vector, ref EventBlockWriter delta)
     {
         if (vector.Length > BlendValue.MaxDimensions)
         {
