@@ -14,6 +14,7 @@ public class DigestBenchmarks
 {
     private const int Atoms = 10_000;
     private readonly byte[] _frame = new byte[FrameLayout.MaxPayload];
+    private readonly byte[] _reply = new byte[FrameLayout.MaxPayload];
     private readonly byte[] _flat = new byte[Atoms * 64];
     private StateField _field = null!;
     private ReconciliationSession _session = null!;
@@ -38,7 +39,7 @@ public class DigestBenchmarks
                     peer.Apply(reader.Current);
                 }
 
-                var w = new EventBlockWriter(_frame);
+                var w = new EventBlockWriter(_reply);
                 peer.Increment(id, 1, ref w);
                 var back = new EventBlockReader(w.Written);
                 back.MoveNext();
