@@ -188,30 +188,11 @@ internal sealed class VersionVector
     /// <summary>The index of <paramref name="node"/>, or the complement of where it would go.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int IndexOf(ReadOnlySpan<VersionVectorEntry> entries, NodeId node)
-    {
-        int lo = 0, hi = entries.Length - 1;
-        while (lo <= hi)
-        {
-            var mid = (int)((uint)(lo + hi) >> 1);
-            var v = entries[mid].Node.Value;
-            if (v == node.Value)
-            {
-                return mid;
-            }
-
-            if (v < node.Value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return ~lo;
-    }
+        => NodeKeyed.IndexOf(MemoryMarshal.Cast<VersionVectorEntry, Slot>(entries), node);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow() => Array.Resize(ref _entries, _entries.Length * 2);
+
+    /// <summary>A <see cref="VersionVectorEntry"/> seen as a node-keyed entry: the same two u64 fields, the same layout.</summary>
+    private readonly record struct Slot(NodeId Node, ulong Counter) : INodeKeyed;
 }
