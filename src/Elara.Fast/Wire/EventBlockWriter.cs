@@ -48,7 +48,7 @@ public ref struct EventBlockWriter
     /// fit; <see cref="WireStatus.UnknownEventType"/>, <see cref="WireStatus.VersionVectorUnsorted"/>,
     /// <see cref="WireStatus.UnknownMutation"/> or <see cref="WireStatus.ValueOutOfRange"/> (too many entries, value
     /// too long, non-finite weight) for a block a reader would refuse. Nothing is written unless Ok.</returns>
-    public WireStatus TryAppend(EventType type, StateId stateId, ReadOnlySpan<VersionVectorEntry> versionVector, Mutation mutation)
+    public WireStatus TryAppend(EventType type, StateId stateId, scoped ReadOnlySpan<VersionVectorEntry> versionVector, scoped Mutation mutation)
     {
         var status = Check(type, versionVector, mutation);
         if (status != WireStatus.Ok)
@@ -82,7 +82,7 @@ public ref struct EventBlockWriter
         return WireStatus.Ok;
     }
 
-    private static WireStatus Check(EventType type, ReadOnlySpan<VersionVectorEntry> versionVector, Mutation mutation)
+    private static WireStatus Check(EventType type, scoped ReadOnlySpan<VersionVectorEntry> versionVector, scoped Mutation mutation)
     {
         if (!EventTypes.IsDefined((byte)type))
         {
