@@ -38,14 +38,17 @@ public sealed class DecodeCommandTests
         AssertNoStackTrace(result);
     }
 
-    [Fact]
-    public async Task Decode_of_a_corrupted_frame_names_the_reason_and_offset_and_exits_2()
+    [Theory]
+    [InlineData(20, 0x09, "UnknownClass at byte offset 20")] // packet class 9 does not exist
+    [InlineData(34, 0x09, "ExtensionOverrun at byte offset 34")] // PathId claims 9 bytes
+    [InlineData(0, 0x10, "BadVersion at byte offset 0")]
+    public async Task Decode_of_a_corrupted_frame_names_the_reason_and_offset_and_exits_2(int index, byte value, string expected)
     {
         var bytes = Convert.FromHexString(ExampleHex());
-        bytes[20] = 0x09; // packet class 9 does not exist
+        bytes[index] = value;
         var result = await ElaraProcess.RunAsync("decode", Convert.ToHexString(bytes));
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("UnknownClass at byte offset 20", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(expected, result.StdErr, StringComparison.Ordinal);
         AssertNoStackTrace(result);
     }
 
@@ -55,17 +58,6 @@ public sealed class DecodeCommandTests
         var result = await ElaraProcess.RunAsync("decode", ExampleHex()[..80]);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("TooShort at byte offset 40", result.StdErr, StringComparison.Ordinal);
-        AssertNoStackTrace(result);
-    }
-
-    [Fact]
-    public async Task Decode_of_an_extension_overrun_reports_the_length_byte()
-    {
-        var bytes = Convert.FromHexString(ExampleHex());
-        bytes[34] = 0x09; // PathId claims 9 bytes
-        var result = await ElaraProcess.RunAsync("decode", Convert.ToHexString(bytes));
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("ExtensionOverrun at byte offset 34", result.StdErr, StringComparison.Ordinal);
         AssertNoStackTrace(result);
     }
 
