@@ -13,6 +13,12 @@ internal sealed class SkewEstimator
     private int _count;
     private int _next;
 
+    // The regression is recomputed once after each change, not on every read: consensus reads every peer's skew
+    // on every tick, samples arrive once a second.
+    private bool _stale = true;
+    private bool _hasSkew;
+    private double _skew;
+
     /// <summary>A regression over the last <paramref name="capacity"/> samples, reported once they span <paramref name="minSpan"/> ticks.</summary>
     public SkewEstimator(int capacity, long minSpan)
     {
@@ -34,6 +40,8 @@ internal sealed class SkewEstimator
         {
             _count++;
         }
+
+        _stale = true;
     }
 
     /// <summary>Forgets every sample (the peer's clock jumped).</summary>
@@ -41,10 +49,23 @@ internal sealed class SkewEstimator
     {
         _count = 0;
         _next = 0;
+        _stale = true;
     }
 
     /// <summary>The skew as a dimensionless slope (ticks of offset per tick of local time).</summary>
     public bool TryGetSkew(out double skew)
+    {
+        if (_stale)
+        {
+            _hasSkew = TryCompute(out _skew);
+            _stale = false;
+        }
+
+        skew = _skew;
+        return _hasSkew;
+    }
+
+    private bool TryCompute(out double skew)
     {
         skew = 0;
         if (_count < 3)
