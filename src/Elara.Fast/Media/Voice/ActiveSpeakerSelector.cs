@@ -7,7 +7,8 @@ namespace Elara.Fast.Media.Voice;
 /// the current speaker keeps the floor while active and for <see cref="HoldOverFrames"/> frames after it goes
 /// quiet; another stream takes over only once it has been the loudest active stream, at least
 /// <see cref="SwitchMarginDb"/> louder than the current one, for <see cref="SwitchFrames"/> consecutive frames.
-/// When the current speaker's hold-over has run out, the loudest active stream takes over at once.
+/// The challenger rule applies during the hold-over too (a clear new talker need not wait out a pause);
+/// when the hold-over runs out, the loudest active stream (or nobody) takes the floor at once.
 /// Ties go to the lower index, so the choice is deterministic.
 /// </summary>
 /// <remarks>Memory is fixed at construction (one slot per stream); not thread-safe.</remarks>
