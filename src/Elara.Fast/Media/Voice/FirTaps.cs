@@ -22,6 +22,8 @@ internal sealed class FirTaps
     /// <summary>Vector paths read taps in blocks of this many shorts (a 512-bit register).</summary>
     public const int Block = 32;
 
+    // Built on first use, indexed by factor. Two threads racing build equal taps (the design is deterministic)
+    // and a reference store is atomic, so the benign race needs no lock.
     private static readonly FirTaps?[] Decimators = new FirTaps?[7];
     private static readonly FirTaps?[] Interpolators = new FirTaps?[7];
 
