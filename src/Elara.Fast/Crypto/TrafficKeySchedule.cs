@@ -11,8 +11,7 @@ namespace Elara.Fast.Crypto;
 /// class_key = HKDF-SHA256(salt = [class],         ikm = direction_secret, info = "ELARA_CLASS_KEY_v0", L = 32)
 /// epoch_key = HKDF-SHA256(salt = epoch (u16 LE), ikm = class_key,         info = "ELARA_EPOCH_KEY_v0", L = 32)
 /// </code>
-/// The epoch is the 16-bit key-epoch field exactly as it travels at header offset 26 (including the key
-/// generation bit, docs/crypto.md).
+/// The epoch is the 16-bit key-epoch field exactly as it travels at header offset 26.
 /// </summary>
 internal static class TrafficKeySchedule
 {
