@@ -3,13 +3,27 @@ using Elara.Fast.Primitives;
 
 namespace Elara.Fast.Crypto;
 
+/// <summary>One epoch's receive key and the replay window of the frames accepted under it.</summary>
+internal sealed class ReceiveEpoch(IFrameAead aead) : IDisposable
+{
+    public IFrameAead Aead { get; } = aead;
+
+    public ReplayWindow Window { get; } = new();
+
+    public void Dispose() => Aead.Dispose();
+}
+
 /// <summary>
-/// The receiving side of one (direction, class, key generation): the class key, the keys of epochs
-/// e−1, e and e+1 around the newest authenticated epoch e, and the replay window. Owned by the Open stage.
+/// The receiving side of one (direction, class, key generation): the class key and, around the newest
+/// authenticated epoch e, the keys of epochs e−1, e and e+1, each with its replay window. Owned by the Open stage.
 /// </summary>
 /// <remarks>
 /// <para>Reordering across an epoch edge decrypts because e−1 and e+1 are held ready. The window moves only
 /// when a frame of a newer epoch authenticates, so forged frames cannot make it derive or drop keys.</para>
+/// <para>Each held epoch has its own replay window over the counter epoch·65536 + sequence. One window over
+/// all epochs would refuse stragglers of e−1 whenever an epoch ended early on the timer: the first frame of
+/// e+1 jumps the counter by up to 65 536, far past any bitmap. A frame of an epoch older than e−1 is refused
+/// as too old; its key is gone, so nothing under it can be replayed.</para>
 /// <para>If every frame of an epoch was lost, the next frame arrives two or more epochs ahead. Such a frame
 /// (at most <see cref="MaxEpochJump"/> ahead) gets its key derived into a single probe slot; if its tag
 /// verifies the window jumps there. A forged frame can cost one derivation per distinct epoch it names
@@ -23,10 +37,10 @@ internal sealed class ReceiveClassKeys : IDisposable
     private readonly byte[] _classKey = new byte[TrafficKeySchedule.SecretLength];
     private readonly CryptoSuite _suite;
     private readonly ChaChaImplementation _chacha;
-    private IFrameAead? _previous;
-    private IFrameAead _current;
-    private IFrameAead? _next;
-    private IFrameAead? _probe;
+    private ReceiveEpoch? _previous;
+    private ReceiveEpoch _current;
+    private ReceiveEpoch? _next;
+    private ReceiveEpoch? _probe;
     private int _probeEpoch = -1;
     private int _epochNumber;
 
@@ -39,20 +53,17 @@ internal sealed class ReceiveClassKeys : IDisposable
         _next = Derive(1);
     }
 
-    /// <summary>Frames of this class and generation already accepted.</summary>
-    public ReplayWindow Window { get; } = new();
-
     /// <summary>The newest authenticated epoch number.</summary>
     public int EpochNumber => _epochNumber;
 
     /// <summary>Keys derived for frames more than one epoch ahead.</summary>
     public long ProbeDerivations { get; private set; }
 
-    /// <summary>Finds the key of <paramref name="epochNumber"/>, or says why there is none.</summary>
-    public OpenStatus TryGetKey(int epochNumber, out IFrameAead aead)
+    /// <summary>Finds the key and replay window of <paramref name="epochNumber"/>, or says why there is none.</summary>
+    public OpenStatus TryGetEpoch(int epochNumber, out ReceiveEpoch epoch)
     {
         var delta = epochNumber - _epochNumber;
-        IFrameAead? key = delta switch
+        var found = delta switch
         {
             0 => _current,
             1 => _next,
@@ -60,13 +71,13 @@ internal sealed class ReceiveClassKeys : IDisposable
             _ => null,
         };
 
-        if (key is not null)
+        if (found is not null)
         {
-            aead = key;
+            epoch = found;
             return OpenStatus.Ok;
         }
 
-        aead = null!;
+        epoch = null!;
         if (delta < 0)
         {
             return OpenStatus.TooOld;
@@ -78,7 +89,7 @@ internal sealed class ReceiveClassKeys : IDisposable
             return OpenStatus.UnknownEpoch;
         }
 
-        aead = Probe(epochNumber);
+        epoch = Probe(epochNumber);
         return OpenStatus.Ok;
     }
 
@@ -119,7 +130,7 @@ internal sealed class ReceiveClassKeys : IDisposable
         CryptographicOperations.ZeroMemory(_classKey);
     }
 
-    private IFrameAead Probe(int epochNumber)
+    private ReceiveEpoch Probe(int epochNumber)
     {
         if (_probeEpoch != epochNumber)
         {
@@ -132,5 +143,5 @@ internal sealed class ReceiveClassKeys : IDisposable
         return _probe!;
     }
 
-    private IFrameAead Derive(int epochNumber) => EpochKeys.Create(_classKey, (ushort)epochNumber, _suite, _chacha);
+    private ReceiveEpoch Derive(int epochNumber) => new(EpochKeys.Create(_classKey, (ushort)epochNumber, _suite, _chacha));
 }

@@ -16,7 +16,7 @@ internal enum ReplayVerdict : byte
 }
 
 /// <summary>
-/// Anti-replay for one (sender, class, key generation): a sliding bitmap over the 32-bit frame counter
+/// Anti-replay for one (sender, class, key generation, epoch): a sliding bitmap over the 32-bit frame counter
 /// <c>epoch·65536 + sequence</c>, after RFC 6479 ("IPsec Anti-Replay Algorithm without Bit Shifting") and
 /// wireguard-go's <c>replay/replay.go</c>.
 /// </summary>

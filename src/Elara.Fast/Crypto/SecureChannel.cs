@@ -318,30 +318,30 @@ public sealed class SecureChannel : IDisposable
         }
     }
 
-    /// <summary>Replay check, key lookup, tag verification and decryption against one key generation.</summary>
+    /// <summary>Key lookup, replay check, tag verification and decryption against one key generation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static OpenStatus TryOpen(ReceiveKeyGeneration generation, in FrameLayout layout, PacketClass packetClass, ushort epoch, uint counter, ReadOnlySpan<byte> nonce)
     {
         var keys = generation[packetClass];
-        var verdict = keys.Window.Check(counter);
-        if (verdict != ReplayVerdict.Fresh)
-        {
-            return verdict == ReplayVerdict.Replay ? OpenStatus.Replay : OpenStatus.TooOld;
-        }
-
-        var status = keys.TryGetKey(epoch, out var aead);
+        var status = keys.TryGetEpoch(epoch, out var epochKeys);
         if (status != OpenStatus.Ok)
         {
             return status;
         }
 
-        if (!aead.TryOpen(nonce, layout.Aad, layout.Ciphertext, layout.Tag))
+        var verdict = epochKeys.Window.Check(counter);
+        if (verdict != ReplayVerdict.Fresh)
+        {
+            return verdict == ReplayVerdict.Replay ? OpenStatus.Replay : OpenStatus.TooOld;
+        }
+
+        if (!epochKeys.Aead.TryOpen(nonce, layout.Aad, layout.Ciphertext, layout.Tag))
         {
             return OpenStatus.AuthenticationFailed;
         }
 
         // Only an authenticated frame moves the window and the epoch (wireguard-go replay.go).
-        keys.Window.Commit(counter);
+        epochKeys.Window.Commit(counter);
         keys.OnAuthenticated(epoch);
         return OpenStatus.Ok;
     }
