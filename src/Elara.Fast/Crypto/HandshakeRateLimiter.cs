@@ -30,11 +30,26 @@ internal struct TokenBucket
     }
 }
 
+/// <summary>What the rate limiter decided for one initiation.</summary>
+internal enum RateDecision : byte
+{
+    /// <summary>Within the source's rate; a token was taken.</summary>
+    Allowed,
+
+    /// <summary>The source is over its rate.</summary>
+    OverRate,
+
+    /// <summary>The source is not tracked and the table is full of busy sources.</summary>
+    TableFull,
+}
+
 /// <summary>
 /// Per-source rate limit on initiations: a <see cref="TokenBucket"/> per source address (the address bytes;
 /// WireGuard keys by IP). The table holds at most <c>capacity</c> sources; when it is full, idle sources (full
-/// buckets) are swept out, and if it is still full a new source is refused, which sends it the cookie path:
-/// spoofing many addresses cannot grow the table.
+/// buckets) are swept out, and if it is still full a new source gets <see cref="RateDecision.TableFull"/>, which
+/// sends it the cookie path: spoofing many addresses cannot grow the table. A source that proved its address
+/// (valid mac2) may evict an arbitrary entry instead (<c>evictIfFull</c>), so a flood of spoofed sources that
+/// filled the table cannot lock real peers out; evicting a spoofed entry only resets that address's bucket.
 /// </summary>
 /// <remarks>Not thread-safe: the responder calls it under its own lock.</remarks>
 internal sealed class HandshakeRateLimiter
@@ -62,8 +77,11 @@ internal sealed class HandshakeRateLimiter
     /// <summary>Times a new source was refused because the table was full of busy sources.</summary>
     public long TableFullRefusals { get; private set; }
 
-    /// <summary>Takes a token for <paramref name="source"/>; false when it is over its rate (or cannot be tracked).</summary>
-    public bool TryAcquire(ReadOnlySpan<byte> source)
+    /// <summary>Takes a token for <paramref name="source"/>; true when it is within its rate.</summary>
+    public bool TryAcquire(ReadOnlySpan<byte> source) => Acquire(source, evictIfFull: false) == RateDecision.Allowed;
+
+    /// <summary>Takes a token for <paramref name="source"/>; with <paramref name="evictIfFull"/> an untracked source is admitted even into a full table.</summary>
+    public RateDecision Acquire(ReadOnlySpan<byte> source, bool evictIfFull)
     {
         var key = SourceKey.From(source);
         var now = _timeProvider.GetTimestamp();
@@ -72,17 +90,26 @@ internal sealed class HandshakeRateLimiter
         {
             if (_buckets.Count >= _capacity && !SweepIdle(now))
             {
-                TableFullRefusals++;
-                return false;
+                if (!evictIfFull)
+                {
+                    TableFullRefusals++;
+                    return RateDecision.TableFull;
+                }
+
+                foreach (var victim in _buckets.Keys)
+                {
+                    _buckets.Remove(victim);
+                    break;
+                }
             }
 
             var fresh = TokenBucket.Full(_capacityTicks, now);
             var allowed = fresh.TryTake(_ticksPerToken, _capacityTicks, now);
             _buckets.Add(key, fresh);
-            return allowed;
+            return allowed ? RateDecision.Allowed : RateDecision.OverRate;
         }
 
-        return bucket.TryTake(_ticksPerToken, _capacityTicks, now);
+        return bucket.TryTake(_ticksPerToken, _capacityTicks, now) ? RateDecision.Allowed : RateDecision.OverRate;
     }
 
     private bool SweepIdle(long now)

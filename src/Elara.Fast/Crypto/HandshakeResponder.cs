@@ -153,8 +153,8 @@ internal sealed class HandshakeResponder : IDisposable
 
         // Order matters: the global budget is only spent when the source is within its rate and the table has
         // room, so a flood from one source cannot drain the budget of everyone else.
-        var sourceAllowed = _perSource.TryAcquire(source);
-        var serve = sourceAllowed
+        var rate = _perSource.Acquire(source, evictIfFull: false);
+        var serve = rate == RateDecision.Allowed
             && _halfOpen.Count < _options.CookieThreshold
             && _global.TryTake(_globalTicksPerToken, _globalCapacityTicks, _time.GetTimestamp());
         if (!serve)
@@ -166,7 +166,13 @@ internal sealed class HandshakeResponder : IDisposable
                 return new HandshakeResponderOutcome(HandshakeRejectReason.CookieSent, reply, null);
             }
 
-            if (!sourceAllowed)
+            // The source proved its address: it may displace a (likely spoofed) entry of a full rate table.
+            if (rate == RateDecision.TableFull)
+            {
+                rate = _perSource.Acquire(source, evictIfFull: true);
+            }
+
+            if (rate != RateDecision.Allowed)
             {
                 return Reject(HandshakeRejectReason.RateLimited);
             }
