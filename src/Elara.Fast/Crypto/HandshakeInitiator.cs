@@ -48,6 +48,7 @@ internal sealed class HandshakeInitiator : IDisposable
     private bool _peerConfirmed;
     private int _finishSends;
     private TimeSpan _delay;
+    private bool _disposed;
 
     /// <param name="identity">This node's identity (signs the static key; not owned).</param>
     /// <param name="pattern">IK when <paramref name="responderStatic"/> is known, else XX.</param>
@@ -109,9 +110,9 @@ internal sealed class HandshakeInitiator : IDisposable
         byte[] frame;
         lock (_gate)
         {
-            if (State != HandshakeInitiatorState.Idle)
+            if (State != HandshakeInitiatorState.Idle || _disposed)
             {
-                ThrowHelper.ThrowInvalidOperation("The handshake was already started.");
+                ThrowHelper.ThrowInvalidOperation("The handshake was already started (or disposed).");
             }
 
             State = HandshakeInitiatorState.Pending;
@@ -145,7 +146,7 @@ internal sealed class HandshakeInitiator : IDisposable
         lock (_gate)
         {
             _peerConfirmed = true;
-            if (State == HandshakeInitiatorState.Completed)
+            if (State == HandshakeInitiatorState.Completed && !_disposed)
             {
                 _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
@@ -157,6 +158,8 @@ internal sealed class HandshakeInitiator : IDisposable
     {
         lock (_gate)
         {
+            // A timer callback already queued finds _disposed set (under the same lock) and does nothing.
+            _disposed = true;
             _timer.Dispose();
             _state?.Dispose();
             _state = null;
@@ -178,7 +181,7 @@ internal sealed class HandshakeInitiator : IDisposable
             return HandshakeRejectReason.UnexpectedMessage;
         }
 
-        if (State != HandshakeInitiatorState.Pending || _state is null)
+        if (State != HandshakeInitiatorState.Pending || _state is null || _disposed)
         {
             return HandshakeRejectReason.WrongState;
         }
@@ -257,6 +260,11 @@ internal sealed class HandshakeInitiator : IDisposable
         byte[]? send = null;
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             if (State == HandshakeInitiatorState.Pending)
             {
                 if (Attempts >= _options.MaxAttempts)

@@ -20,7 +20,11 @@ internal readonly record struct HandshakeResponderOutcome(HandshakeRejectReason 
 /// </list>
 /// Every refusal is a <see cref="HandshakeRejectReason"/>, counted; nothing throws on hostile input.
 /// </summary>
-/// <remarks>Thread-safe: one lock around each datagram (control plane; frames never take it).</remarks>
+/// <remarks>
+/// Thread-safe: one lock around each datagram (control plane; frames never take it). The counters are written
+/// under that lock and may be read from any thread without it: 64-bit reads are atomic on the runtimes we
+/// support, and a slightly stale count is fine for metrics.
+/// </remarks>
 internal sealed class HandshakeResponder : IDisposable
 {
     private readonly NodeIdentity _identity;
