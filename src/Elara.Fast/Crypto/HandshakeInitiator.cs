@@ -227,9 +227,7 @@ internal sealed class HandshakeInitiator : IDisposable
         {
             var finish = new byte[HandshakeFrame.ExpectedLength(HandshakeMessageType.Finish, HandshakePattern.XX)];
             HandshakeFrame.WriteHeader(finish, HandshakeMessageType.Finish, HandshakePattern.XX, _session, _identity.NodeId, LocalIndex, remoteIndex);
-            Span<byte> identity = stackalloc byte[HandshakePayload.IdentityLength];
-            HandshakePayload.WriteIdentity(identity, _identity);
-            status = _state.WriteMessage(identity, finish.AsSpan(HandshakeFrame.BodyOffset), out _);
+            status = HandshakePayload.WriteIdentityMessage(_state, _identity, finish.AsSpan(HandshakeFrame.BodyOffset));
             if (status != NoiseStatus.Ok)
             {
                 Fail(HandshakeRejectReasons.FromNoise(status));

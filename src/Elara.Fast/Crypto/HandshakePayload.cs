@@ -41,6 +41,14 @@ internal static class HandshakePayload
         identity.StaticKeySignature.CopyTo(payload[NodeIdentity.PublicKeyLength..]);
     }
 
+    /// <summary>Writes this side's next Noise message with its identity as the payload.</summary>
+    public static NoiseStatus WriteIdentityMessage(NoiseHandshakeState state, NodeIdentity identity, Span<byte> message)
+    {
+        Span<byte> payload = stackalloc byte[IdentityLength];
+        WriteIdentity(payload, identity);
+        return state.WriteMessage(payload, message, out _);
+    }
+
     /// <summary>
     /// Checks an identity payload against the static key the Noise handshake authenticated; true when the
     /// signature binds it to the Ed25519 key in the payload.

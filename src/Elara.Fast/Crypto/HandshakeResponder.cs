@@ -214,11 +214,7 @@ internal sealed class HandshakeResponder : IDisposable
 
             var localIndex = NewIndex();
             var senderIndex = HandshakeFrame.SenderIndex(datagram);
-            var reply = new byte[HandshakeFrame.ExpectedLength(HandshakeMessageType.Response, HandshakePattern.IK)];
-            HandshakeFrame.WriteHeader(reply, HandshakeMessageType.Response, HandshakePattern.IK, session, _identity.NodeId, localIndex, senderIndex);
-            Span<byte> identity = stackalloc byte[HandshakePayload.IdentityLength];
-            HandshakePayload.WriteIdentity(identity, _identity);
-            status = state.WriteMessage(identity, reply.AsSpan(HandshakeFrame.BodyOffset), out _);
+            status = WriteResponse(state, HandshakePattern.IK, session, localIndex, senderIndex, out var reply);
             if (status != NoiseStatus.Ok)
             {
                 return Reject(HandshakeRejectReasons.FromNoise(status));
@@ -252,11 +248,7 @@ internal sealed class HandshakeResponder : IDisposable
 
             var localIndex = NewIndex();
             var senderIndex = HandshakeFrame.SenderIndex(datagram);
-            var reply = new byte[HandshakeFrame.ExpectedLength(HandshakeMessageType.Response, HandshakePattern.XX)];
-            HandshakeFrame.WriteHeader(reply, HandshakeMessageType.Response, HandshakePattern.XX, session, _identity.NodeId, localIndex, senderIndex);
-            Span<byte> identity = stackalloc byte[HandshakePayload.IdentityLength];
-            HandshakePayload.WriteIdentity(identity, _identity);
-            status = state.WriteMessage(identity, reply.AsSpan(HandshakeFrame.BodyOffset), out _);
+            status = WriteResponse(state, HandshakePattern.XX, session, localIndex, senderIndex, out var reply);
             DiffieHellmanCount += state.DiffieHellmanCount;
             if (status != NoiseStatus.Ok)
             {
@@ -331,6 +323,13 @@ internal sealed class HandshakeResponder : IDisposable
         return NodeId.FromPublicKey(payload[..NodeIdentity.PublicKeyLength]) == HandshakeFrame.Sender(datagram)
             ? HandshakeRejectReason.None
             : HandshakeRejectReason.NodeIdMismatch;
+    }
+
+    private NoiseStatus WriteResponse(NoiseHandshakeState state, HandshakePattern pattern, SessionId session, uint localIndex, uint senderIndex, out byte[] reply)
+    {
+        reply = new byte[HandshakeFrame.ExpectedLength(HandshakeMessageType.Response, pattern)];
+        HandshakeFrame.WriteHeader(reply, HandshakeMessageType.Response, pattern, session, _identity.NodeId, localIndex, senderIndex);
+        return HandshakePayload.WriteIdentityMessage(state, _identity, reply.AsSpan(HandshakeFrame.BodyOffset));
     }
 
     private NoiseHandshakeState NewState(HandshakePattern pattern, SessionId session)

@@ -125,7 +125,7 @@ internal sealed class NoiseHandshakeState : IDisposable
         var offset = 0;
         foreach (var token in _pattern.Messages[MessageIndex])
         {
-            NoiseStatus status;
+            var status = NoiseStatus.Ok;
             switch (token)
             {
                 case NoiseToken.E:
@@ -155,12 +155,12 @@ internal sealed class NoiseHandshakeState : IDisposable
                     break;
                 default:
                     status = MixDiffieHellman(token);
-                    if (status != NoiseStatus.Ok)
-                    {
-                        return status;
-                    }
-
                     break;
+            }
+
+            if (status != NoiseStatus.Ok)
+            {
+                return status;
             }
         }
 
@@ -258,7 +258,7 @@ internal sealed class NoiseHandshakeState : IDisposable
         Span<byte> remoteStatic = stackalloc byte[KeyLength];
         foreach (var token in _pattern.Messages[MessageIndex])
         {
-            NoiseStatus status;
+            var status = NoiseStatus.Ok;
             switch (token)
             {
                 case NoiseToken.E:
@@ -291,12 +291,12 @@ internal sealed class NoiseHandshakeState : IDisposable
                     break;
                 default:
                     status = MixDiffieHellman(token);
-                    if (status != NoiseStatus.Ok)
-                    {
-                        return status;
-                    }
-
                     break;
+            }
+
+            if (status != NoiseStatus.Ok)
+            {
+                return status;
             }
         }
 
