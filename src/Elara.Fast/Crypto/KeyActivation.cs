@@ -2,7 +2,8 @@ namespace Elara.Fast.Crypto;
 
 /// <summary>When the new keys installed by <see cref="SecureChannel.Rekey(ReadOnlySpan{byte}, ReadOnlySpan{byte}, KeyActivation)"/> take over.</summary>
 /// <remarks>
-/// As in WireGuard (whitepaper §5.4.6, <c>device/noise-protocol.go</c>): the side that completes the
+/// As in WireGuard (wireguard-go <c>device/noise-protocol.go</c>: <c>BeginSymmetricSession</c> keeps a responder's
+/// keypair as <c>next</c>, <c>ReceivedWithKeypair</c> promotes it): the side that completes the
 /// handshake last (the initiator, once it has the response) knows its peer holds the new keys and switches
 /// at once; the responder cannot know the response arrived, so it keeps sending under the old keys until the
 /// first frame under the new keys authenticates.

@@ -17,8 +17,9 @@ namespace Elara.Fast.Crypto;
 /// <see cref="RekeyDue"/> may be called from any other thread while traffic flows: Rekey builds the new keys
 /// off the hot path and hands them over through two fields that the Seal and Open stages take with an
 /// interlocked exchange, so no lock is ever taken per frame. <see cref="Dispose"/> must not race Seal/Open.</para>
-/// <para><b>Cost.</b> Seal and Open allocate nothing per frame; keys are derived and imported once per epoch
-/// (every 65 536 frames of a class, or every <see cref="EpochInterval"/>).</para>
+/// <para><b>Cost.</b> Seal and Open allocate nothing per frame and read no clock; keys are derived and imported
+/// once per epoch (every 65 536 frames of a class, or every <see cref="EpochInterval"/>). The channel owns one
+/// <see cref="TimeProvider"/> timer (the epoch clock) until it is disposed.</para>
 /// </remarks>
 public sealed class SecureChannel : IDisposable
 {
@@ -28,7 +29,7 @@ public sealed class SecureChannel : IDisposable
     /// <summary>Frames sent under one set of keys after which they should be replaced.</summary>
     public const long RekeyAfterFrames = 1L << 32;
 
-    /// <summary>A class moves to its next key epoch after this long (if it sent at least one frame in the current one).</summary>
+    /// <summary>A class moves to its next key epoch after about this long (between half and all of it, counted from the epoch's first frame).</summary>
     public static readonly TimeSpan EpochInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>After a rekey, frames sealed under the previous receive keys still open for this long.</summary>
@@ -40,7 +41,6 @@ public sealed class SecureChannel : IDisposable
     private readonly CryptoSuite _suite;
     private readonly ChaChaImplementation _chacha;
     private readonly TimeProvider _time;
-    private readonly long _epochIntervalTicks;
     private readonly long _graceTicks;
     private readonly long[] _sealCounts = new long[(int)SealStatus.Disposed + 1];
     private readonly long[] _openCounts = new long[(int)OpenStatus.Disposed + 1];
@@ -65,6 +65,12 @@ public sealed class SecureChannel : IDisposable
     // 64-bit runtimes we support, Volatile gives a fresh value; a slightly stale one only delays a rekey.
     private long _keysInstalledAt;
     private long _sealedSinceInstall;
+
+    // The epoch clock: a timer ticking every half EpochInterval increments it (thread-pool thread); the Seal
+    // stage only reads it, so no clock read sits on the per-frame path. Volatile: a stale value only delays
+    // an epoch change by one frame.
+    private readonly ITimer _epochClock;
+    private int _epochTick;
 
     private readonly Lock _rekeyLock = new();
     private volatile bool _disposed;
@@ -112,12 +118,11 @@ public sealed class SecureChannel : IDisposable
         _suite = suite;
         _chacha = chacha;
         _time = timeProvider ?? TimeProvider.System;
-        _epochIntervalTicks = ToTicks(EpochInterval);
         _graceTicks = ToTicks(RekeyGracePeriod);
-        var now = _time.GetTimestamp();
-        _send = new SendKeyGeneration(sendSecret, suite, chacha, now, _epochIntervalTicks, confirmed: true);
+        _send = new SendKeyGeneration(sendSecret, suite, chacha, confirmed: true);
         _receive = new ReceiveKeyGeneration(receiveSecret, suite, chacha);
-        _keysInstalledAt = now;
+        _keysInstalledAt = _time.GetTimestamp();
+        _epochClock = _time.CreateTimer(static state => ((SecureChannel)state!).TickEpochClock(), this, EpochInterval / 2, EpochInterval / 2);
     }
 
     /// <summary>This node.</summary>
@@ -185,7 +190,7 @@ public sealed class SecureChannel : IDisposable
         }
 
         var packetClass = (PacketClass)classByte;
-        if (!_send[packetClass].TryNext(_time.GetTimestamp(), out var epoch, out var sequence, out var aead))
+        if (!_send[packetClass].TryNext(Volatile.Read(ref _epochTick), out var epoch, out var sequence, out var aead))
         {
             return CountSeal(SealStatus.KeysExhausted);
         }
@@ -285,8 +290,7 @@ public sealed class SecureChannel : IDisposable
                 ThrowHelper.ThrowObjectDisposed(nameof(SecureChannel));
             }
 
-            var now = _time.GetTimestamp();
-            var send = new SendKeyGeneration(newSendSecret, _suite, _chacha, now, _epochIntervalTicks, confirmed: activation == KeyActivation.Immediate);
+            var send = new SendKeyGeneration(newSendSecret, _suite, _chacha, confirmed: activation == KeyActivation.Immediate);
             var receive = new ReceiveKeyGeneration(newReceiveSecret, _suite, _chacha)
             {
                 SendToConfirm = activation == KeyActivation.Immediate ? null : send,
@@ -295,7 +299,7 @@ public sealed class SecureChannel : IDisposable
             // A generation not yet taken by its stage was never used: whoever takes a reference out owns it.
             Interlocked.Exchange(ref _pendingSend, send)?.Dispose();
             Interlocked.Exchange(ref _pendingReceive, receive)?.Dispose();
-            Volatile.Write(ref _keysInstalledAt, now);
+            Volatile.Write(ref _keysInstalledAt, _time.GetTimestamp());
         }
     }
 
@@ -310,6 +314,7 @@ public sealed class SecureChannel : IDisposable
             }
 
             _disposed = true;
+            _epochClock.Dispose();
             _send.Dispose();
             _receive.Dispose();
             _otherReceive?.Dispose();
@@ -438,6 +443,8 @@ public sealed class SecureChannel : IDisposable
         _send = pending;
         _sealedSinceInstall = 0;
     }
+
+    private void TickEpochClock() => Interlocked.Increment(ref _epochTick);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private SealStatus CountSeal(SealStatus status)

@@ -10,11 +10,11 @@ internal sealed class SendKeyGeneration : IDisposable
     /// <summary>Set (by the Open stage) when the peer proved it holds the matching keys; read by the Seal stage.</summary>
     private volatile bool _confirmed;
 
-    public SendKeyGeneration(ReadOnlySpan<byte> directionSecret, CryptoSuite suite, ChaChaImplementation chacha, long now, long epochIntervalTicks, bool confirmed)
+    public SendKeyGeneration(ReadOnlySpan<byte> directionSecret, CryptoSuite suite, ChaChaImplementation chacha, bool confirmed)
     {
         for (var i = 0; i < _classes.Length; i++)
         {
-            _classes[i] = new SendClassKeys(directionSecret, (PacketClass)i, suite, chacha, now, epochIntervalTicks);
+            _classes[i] = new SendClassKeys(directionSecret, (PacketClass)i, suite, chacha);
         }
 
         _confirmed = confirmed;
