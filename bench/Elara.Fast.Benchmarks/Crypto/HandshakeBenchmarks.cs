@@ -80,6 +80,20 @@ public class HandshakeBenchmarks
         return shared is not null;
     }
 
+    [Benchmark(Description = "Import one ChaCha key (NSec)")]
+    public bool ImportNSecKey()
+    {
+        using var key = NSec.Cryptography.Key.Import(NSec.Cryptography.AeadAlgorithm.ChaCha20Poly1305, _dhRemote, NSec.Cryptography.KeyBlobFormat.RawSymmetricKey);
+        return key.Size > 0;
+    }
+
+    [Benchmark(Description = "Create one ChaCha20Poly1305 (BCL)")]
+    public bool CreateBclCipher()
+    {
+        using var cipher = new System.Security.Cryptography.ChaCha20Poly1305(_dhRemote);
+        return cipher is not null;
+    }
+
     [Benchmark(Description = "Full IK handshake, both sides")]
     public bool FullIK()
     {
