@@ -77,7 +77,7 @@ public sealed class NodeIdentity : IDisposable
     public static NodeIdentity Generate()
     {
         var parameters = new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
-        return new NodeIdentity(Key.Create(Ed25519, parameters), NoiseKeyPair.Generate(exportable: true));
+        return new NodeIdentity(Key.Create(Ed25519, parameters), NoiseKeyPair.Generate());
     }
 
     /// <summary>An identity from its two 32-byte secrets (the Ed25519 seed and the X25519 private key).</summary>
@@ -91,7 +91,7 @@ public sealed class NodeIdentity : IDisposable
 
         var parameters = new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
         var signing = Key.Import(Ed25519, ed25519Seed, KeyBlobFormat.RawPrivateKey, parameters);
-        return new NodeIdentity(signing, NoiseKeyPair.FromPrivateKey(x25519PrivateKey, exportable: true));
+        return new NodeIdentity(signing, NoiseKeyPair.FromPrivateKey(x25519PrivateKey));
     }
 
     /// <summary>Loads an identity file.</summary>

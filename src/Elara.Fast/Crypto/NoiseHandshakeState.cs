@@ -345,13 +345,14 @@ internal sealed class NoiseHandshakeState : IDisposable
         }
 
         DiffieHellmanCount++;
-        using var shared = local.Agree(remote);
-        if (shared is null)
+        Span<byte> shared = stackalloc byte[KeyLength];
+        if (!local.TryAgree(remote, shared))
         {
             return NoiseStatus.InvalidPublicKey;
         }
 
         _symmetric.MixKey(shared);
+        CryptographicOperations.ZeroMemory(shared);
         return NoiseStatus.Ok;
     }
 

@@ -9,8 +9,7 @@ namespace Elara.Fast.Crypto;
 /// <summary>
 /// Noise SymmetricState (Noise rev 34, section 5.2) with SHA-256: the chaining key <c>ck</c>, the handshake
 /// hash <c>h</c> and a <see cref="NoiseCipherState"/>. HKDF is Noise's (section 4.3), which equals RFC 5869
-/// HKDF-SHA256 with <c>salt = ck</c>, empty info and 64 output bytes; the DH output goes straight from NSec's
-/// <see cref="SharedSecret"/> into HKDF-Extract so the raw secret never sits in managed memory.
+/// HKDF-SHA256 with <c>salt = ck</c>, empty info and 64 output bytes (Extract: one HMAC-SHA256; Expand: NSec).
 /// </summary>
 internal sealed class NoiseSymmetricState : IDisposable
 {
@@ -56,15 +55,7 @@ internal sealed class NoiseSymmetricState : IDisposable
         IncrementalHash.Finalize(ref state, _hash);
     }
 
-    /// <summary>MixKey with a Diffie-Hellman output: <c>ck, k = HKDF(ck, dh)</c>.</summary>
-    public void MixKey(SharedSecret dhOutput)
-    {
-        Span<byte> prk = stackalloc byte[HashLength];
-        Hkdf.Extract(dhOutput, _chainingKey, prk);
-        ExpandIntoChainingKeyAndCipher(prk);
-    }
-
-    /// <summary>MixKey with raw input key material.</summary>
+    /// <summary>MixKey: <c>ck, k = HKDF(ck, input)</c> (the input is a DH output in the patterns used here).</summary>
     public void MixKey(ReadOnlySpan<byte> inputKeyMaterial)
     {
         Span<byte> prk = stackalloc byte[HashLength];

@@ -110,6 +110,20 @@ public sealed class HandshakeHostileInputTests
     }
 
     [Fact]
+    public void An_XX_initiation_with_a_low_order_ephemeral_key_is_rejected_as_an_invalid_public_key()
+    {
+        using var kit = new HandshakeTestKit();
+        var frame = new byte[HandshakeFrame.ExpectedLength(HandshakeMessageType.Initiation, HandshakePattern.XX)];
+        HandshakeFrame.WriteHeader(frame, HandshakeMessageType.Initiation, HandshakePattern.XX, HandshakeTestKit.Session, kit.Alice.NodeId, 9, 0);
+        frame[HandshakeFrame.BodyOffset] = 1; // the point (1, ...) has order 1 on Curve25519: every DH with it is zero
+        kit.RemacInitiation(frame, HandshakePattern.XX);
+        var outcome = kit.Responder.Receive(HandshakeTestKit.AliceAddress, frame);
+        Assert.Equal(HandshakeRejectReason.InvalidPublicKey, outcome.Reason);
+        Assert.Null(outcome.Reply);
+        Assert.Equal(0, kit.Responder.HalfOpenCount);
+    }
+
+    [Fact]
     public void A_replayed_initiation_is_rejected()
     {
         using var kit = new HandshakeTestKit();
