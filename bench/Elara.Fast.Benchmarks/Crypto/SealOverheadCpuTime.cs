@@ -12,7 +12,8 @@ namespace Elara.Fast.Benchmarks.Crypto;
 /// shared, overloaded machine where BenchmarkDotNet's wall-clock ratios scatter by ±20 %: it alternates 500
 /// bare calls and 500 channel calls, 300 times, timing each batch with this thread's CPU time
 /// (<c>CLOCK_THREAD_CPUTIME_ID</c>, so time spent descheduled does not count), and reports the ratio of the
-/// fastest batches (the least disturbed) and the median of the per-pair ratios.
+/// fastest batches (the least disturbed) and the median of the per-pair ratios. Then the same for the three
+/// AEAD bindings against each other (the library decision).
 /// Run: <c>dotnet run -c Release --project bench/Elara.Fast.Benchmarks -- crypto-cpu-ab</c> (Linux).
 /// </summary>
 public static partial class SealOverheadCpuTime
@@ -26,6 +27,50 @@ public static partial class SealOverheadCpuTime
         {
             Measure(size, open: false);
             Measure(size, open: true);
+        }
+
+        foreach (var size in new[] { 64, 200, 1200 })
+        {
+            CompareLibraries(size);
+        }
+    }
+
+    /// <summary>Seal + open in place through each <see cref="IFrameAead"/>, batches interleaved, fastest batch per library.</summary>
+    private static void CompareLibraries(int size)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        IFrameAead[] aeads =
+        [
+            FrameAeadFactory.Create(CryptoSuite.ChaCha20Poly1305, key, ChaChaImplementation.NSec),
+            FrameAeadFactory.Create(CryptoSuite.ChaCha20Poly1305, key, ChaChaImplementation.Bcl),
+            FrameAeadFactory.Create(CryptoSuite.Aes256Gcm, key),
+        ];
+        var buffer = new byte[size + FrameAeadConstants.TagLength];
+        var nonce = new byte[FrameAeadConstants.NonceLength];
+        var aad = new byte[FrameLayout.HeaderSize];
+        var fastest = new double[aeads.Length];
+        Array.Fill(fastest, double.MaxValue);
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var a = 0; a < aeads.Length; a++)
+            {
+                var start = ThreadCpuNanoseconds();
+                for (var i = 0; i < Batch; i++)
+                {
+                    aeads[a].Seal(nonce, aad, buffer.AsSpan(0, size), buffer.AsSpan(size));
+                    aeads[a].TryOpen(nonce, aad, buffer.AsSpan(0, size), buffer.AsSpan(size));
+                }
+
+                fastest[a] = Math.Min(fastest[a], (ThreadCpuNanoseconds() - start) / (double)Batch);
+            }
+        }
+
+        Console.WriteLine(
+            $"seal+open {size,5} B: NSec ChaCha20-Poly1305 {fastest[0],6:F0} ns, BCL ChaCha20Poly1305 {fastest[1],6:F0} ns ({fastest[1] / fastest[0]:F2}x), " +
+            $"BCL AesGcm {fastest[2],6:F0} ns ({fastest[2] / fastest[0]:F2}x)");
+        foreach (var aead in aeads)
+        {
+            aead.Dispose();
         }
     }
 
