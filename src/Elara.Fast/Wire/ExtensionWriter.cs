@@ -35,7 +35,7 @@ public ref struct ExtensionWriter
     /// <param name="value">The value; at most 255 bytes.</param>
     /// <returns>False (writing nothing) when the area has no room.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The value is longer than 255 bytes or the type is End.</exception>
-    public bool TryWrite(ExtensionType type, ReadOnlySpan<byte> value)
+    public bool TryWrite(ExtensionType type, scoped ReadOnlySpan<byte> value)
     {
         if (value.Length > byte.MaxValue || type == ExtensionType.End)
         {
@@ -132,7 +132,7 @@ public ref struct ExtensionWriter
     /// <summary>Appends a CausalityRef (variable, at most 255 bytes).</summary>
     /// <param name="value">The reference bytes.</param>
     /// <returns>False when the area has no room.</returns>
-    public bool TryWriteCausalityRef(ReadOnlySpan<byte> value) => TryWrite(ExtensionType.CausalityRef, value);
+    public bool TryWriteCausalityRef(scoped ReadOnlySpan<byte> value) => TryWrite(ExtensionType.CausalityRef, value);
 
     /// <summary>Closes the area with the one-byte End marker; nothing may be written after it.</summary>
     /// <returns>False when the area has no room.</returns>
