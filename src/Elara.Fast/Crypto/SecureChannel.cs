@@ -122,7 +122,9 @@ public sealed class SecureChannel : IDisposable
         _send = new SendKeyGeneration(sendSecret, suite, chacha, confirmed: true);
         _receive = new ReceiveKeyGeneration(receiveSecret, suite, chacha);
         _keysInstalledAt = _time.GetTimestamp();
-        _epochClock = _time.CreateTimer(static state => ((SecureChannel)state!).TickEpochClock(), this, EpochInterval / 2, EpochInterval / 2);
+        // The timer holds the channel only weakly, so an undisposed channel can still be collected (and its
+        // timer with it) instead of being rooted by the timer queue forever.
+        _epochClock = _time.CreateTimer(TickEpochClock, new WeakReference<SecureChannel>(this), EpochInterval / 2, EpochInterval / 2);
     }
 
     /// <summary>This node.</summary>
@@ -444,7 +446,13 @@ public sealed class SecureChannel : IDisposable
         _sealedSinceInstall = 0;
     }
 
-    private void TickEpochClock() => Interlocked.Increment(ref _epochTick);
+    private static void TickEpochClock(object? state)
+    {
+        if (((WeakReference<SecureChannel>)state!).TryGetTarget(out var channel))
+        {
+            Interlocked.Increment(ref channel._epochTick);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private SealStatus CountSeal(SealStatus status)

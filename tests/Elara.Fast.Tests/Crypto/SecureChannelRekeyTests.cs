@@ -116,119 +116,103 @@ public sealed class SecureChannelRekeyTests
     [Fact]
     public void The_responder_keeps_its_old_send_keys_until_the_initiator_proves_it_has_the_new_ones()
     {
-        var time = new FakeTimeProvider();
-        var (initiator, responder) = CryptoTestFrames.Pair(time);
-        using (initiator)
-        using (responder)
-        {
-            var newI2R = CryptoTestFrames.Secret(0x33);
-            var newR2I = CryptoTestFrames.Secret(0x44);
-            responder.Rekey(newR2I, newI2R, KeyActivation.OnPeerConfirmation);
+        using var pair = new ChannelPair();
+        var (time, initiator, responder) = (pair.Time, pair.Alice, pair.Bob);
+        var newI2R = CryptoTestFrames.Secret(0x33);
+        var newR2I = CryptoTestFrames.Secret(0x44);
+        responder.Rekey(newR2I, newI2R, KeyActivation.OnPeerConfirmation);
 
-            // The response may have been lost: the initiator still has only the old keys and must understand us.
-            var beforeConfirmation = CryptoTestFrames.Build(PacketClass.Core, [9]);
-            Assert.Equal(SealStatus.Ok, responder.Seal(beforeConfirmation));
-            Assert.Equal(OpenStatus.Ok, initiator.Open(beforeConfirmation, out _));
+        // The response may have been lost: the initiator still has only the old keys and must understand us.
+        var beforeConfirmation = CryptoTestFrames.Build(PacketClass.Core, [9]);
+        Assert.Equal(SealStatus.Ok, responder.Seal(beforeConfirmation));
+        Assert.Equal(OpenStatus.Ok, initiator.Open(beforeConfirmation, out _));
 
-            // Frames under the old keys from the initiator still open at the responder (current keys, no grace clock).
-            time.Advance(SecureChannel.RekeyGracePeriod * 4);
-            var oldFromInitiator = CryptoTestFrames.Build(PacketClass.Core, [8]);
-            Assert.Equal(SealStatus.Ok, initiator.Seal(oldFromInitiator));
-            Assert.Equal(OpenStatus.Ok, responder.Open(oldFromInitiator, out _));
+        // Frames under the old keys from the initiator still open at the responder (current keys, no grace clock).
+        time.Advance(SecureChannel.RekeyGracePeriod * 4);
+        var oldFromInitiator = CryptoTestFrames.Build(PacketClass.Core, [8]);
+        Assert.Equal(SealStatus.Ok, initiator.Seal(oldFromInitiator));
+        Assert.Equal(OpenStatus.Ok, responder.Open(oldFromInitiator, out _));
 
-            initiator.Rekey(newI2R, newR2I);
-            var confirming = CryptoTestFrames.Build(PacketClass.Core, [7]);
-            Assert.Equal(SealStatus.Ok, initiator.Seal(confirming));
-            Assert.Equal(OpenStatus.Ok, responder.Open(confirming, out _));
+        initiator.Rekey(newI2R, newR2I);
+        var confirming = CryptoTestFrames.Build(PacketClass.Core, [7]);
+        Assert.Equal(SealStatus.Ok, initiator.Seal(confirming));
+        Assert.Equal(OpenStatus.Ok, responder.Open(confirming, out _));
 
-            var afterConfirmation = CryptoTestFrames.Build(PacketClass.Core, [6]);
-            Assert.Equal(SealStatus.Ok, responder.Seal(afterConfirmation));
-            using var newKeysOnly = new SecureChannel(CryptoTestFrames.Alice, CryptoTestFrames.Bob, CryptoTestFrames.Session, newI2R, newR2I, time);
-            Assert.Equal(OpenStatus.Ok, newKeysOnly.Open((byte[])afterConfirmation.Clone(), out _));
-            Assert.Equal(OpenStatus.Ok, initiator.Open(afterConfirmation, out _));
-        }
+        var afterConfirmation = CryptoTestFrames.Build(PacketClass.Core, [6]);
+        Assert.Equal(SealStatus.Ok, responder.Seal(afterConfirmation));
+        using var newKeysOnly = new SecureChannel(CryptoTestFrames.Alice, CryptoTestFrames.Bob, CryptoTestFrames.Session, newI2R, newR2I, time);
+        Assert.Equal(OpenStatus.Ok, newKeysOnly.Open((byte[])afterConfirmation.Clone(), out _));
+        Assert.Equal(OpenStatus.Ok, initiator.Open(afterConfirmation, out _));
     }
 
     [Fact]
     public void Frames_under_the_old_keys_open_during_the_grace_period_and_not_after()
     {
-        var time = new FakeTimeProvider();
-        var (alice, bob) = CryptoTestFrames.Pair(time);
-        using (alice)
-        using (bob)
+        using var pair = new ChannelPair();
+        var (time, alice, bob) = (pair.Time, pair.Alice, pair.Bob);
+        var late = new List<byte[]>();
+        for (var i = 0; i < 4; i++)
         {
-            var late = new List<byte[]>();
-            for (var i = 0; i < 4; i++)
-            {
-                var frame = CryptoTestFrames.Build(PacketClass.Perceptual, [(byte)i]);
-                Assert.Equal(SealStatus.Ok, alice.Seal(frame));
-                late.Add(frame);
-            }
-
-            var a2b = CryptoTestFrames.Secret(0x55);
-            var b2a = CryptoTestFrames.Secret(0x66);
-            alice.Rekey(a2b, b2a);
-            bob.Rekey(b2a, a2b);
-            var fresh = CryptoTestFrames.Build(PacketClass.Perceptual, [42]);
-            Assert.Equal(SealStatus.Ok, alice.Seal(fresh));
-            Assert.Equal(OpenStatus.Ok, bob.Open(fresh, out _));
-
-            Assert.Equal(OpenStatus.Ok, bob.Open(late[0], out _));
-            Assert.Equal(OpenStatus.Replay, bob.Open(late[0], out _));
-            time.Advance(SecureChannel.RekeyGracePeriod - TimeSpan.FromSeconds(1));
-            Assert.Equal(OpenStatus.Ok, bob.Open(late[1], out _));
-            time.Advance(TimeSpan.FromSeconds(2));
-            Assert.Equal(OpenStatus.AuthenticationFailed, bob.Open(late[2], out _));
-            Assert.Equal(OpenStatus.AuthenticationFailed, bob.Open(late[3], out _));
+            var frame = CryptoTestFrames.Build(PacketClass.Perceptual, [(byte)i]);
+            Assert.Equal(SealStatus.Ok, alice.Seal(frame));
+            late.Add(frame);
         }
+
+        var a2b = CryptoTestFrames.Secret(0x55);
+        var b2a = CryptoTestFrames.Secret(0x66);
+        alice.Rekey(a2b, b2a);
+        bob.Rekey(b2a, a2b);
+        var fresh = CryptoTestFrames.Build(PacketClass.Perceptual, [42]);
+        Assert.Equal(SealStatus.Ok, alice.Seal(fresh));
+        Assert.Equal(OpenStatus.Ok, bob.Open(fresh, out _));
+
+        Assert.Equal(OpenStatus.Ok, bob.Open(late[0], out _));
+        Assert.Equal(OpenStatus.Replay, bob.Open(late[0], out _));
+        time.Advance(SecureChannel.RekeyGracePeriod - TimeSpan.FromSeconds(1));
+        Assert.Equal(OpenStatus.Ok, bob.Open(late[1], out _));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(OpenStatus.AuthenticationFailed, bob.Open(late[2], out _));
+        Assert.Equal(OpenStatus.AuthenticationFailed, bob.Open(late[3], out _));
     }
 
     [Fact]
     public void A_retried_handshake_replaces_keys_that_were_never_confirmed()
     {
-        var time = new FakeTimeProvider();
-        var (initiator, responder) = CryptoTestFrames.Pair(time);
-        using (initiator)
-        using (responder)
-        {
-            // First handshake: the response is lost, the initiator never installs these.
-            responder.Rekey(CryptoTestFrames.Secret(1), CryptoTestFrames.Secret(2), KeyActivation.OnPeerConfirmation);
-            var probe = CryptoTestFrames.Build(PacketClass.Core, [1]);
-            Assert.Equal(SealStatus.Ok, initiator.Seal(probe));
-            Assert.Equal(OpenStatus.Ok, responder.Open(probe, out _));
+        using var pair = new ChannelPair();
+        var (initiator, responder) = (pair.Alice, pair.Bob);
+        // First handshake: the response is lost, the initiator never installs these.
+        responder.Rekey(CryptoTestFrames.Secret(1), CryptoTestFrames.Secret(2), KeyActivation.OnPeerConfirmation);
+        var probe = CryptoTestFrames.Build(PacketClass.Core, [1]);
+        Assert.Equal(SealStatus.Ok, initiator.Seal(probe));
+        Assert.Equal(OpenStatus.Ok, responder.Open(probe, out _));
 
-            // Retry succeeds.
-            var i2r = CryptoTestFrames.Secret(3);
-            var r2i = CryptoTestFrames.Secret(4);
-            responder.Rekey(r2i, i2r, KeyActivation.OnPeerConfirmation);
-            initiator.Rekey(i2r, r2i);
-            for (var i = 0; i < 10; i++)
-            {
-                var there = CryptoTestFrames.Build(PacketClass.Core, [(byte)i]);
-                Assert.Equal(SealStatus.Ok, initiator.Seal(there));
-                Assert.Equal(OpenStatus.Ok, responder.Open(there, out _));
-                var back = CryptoTestFrames.Build(PacketClass.Core, [(byte)i]);
-                Assert.Equal(SealStatus.Ok, responder.Seal(back));
-                Assert.Equal(OpenStatus.Ok, initiator.Open(back, out _));
-            }
+        // Retry succeeds.
+        var i2r = CryptoTestFrames.Secret(3);
+        var r2i = CryptoTestFrames.Secret(4);
+        responder.Rekey(r2i, i2r, KeyActivation.OnPeerConfirmation);
+        initiator.Rekey(i2r, r2i);
+        for (var i = 0; i < 10; i++)
+        {
+            var there = CryptoTestFrames.Build(PacketClass.Core, [(byte)i]);
+            Assert.Equal(SealStatus.Ok, initiator.Seal(there));
+            Assert.Equal(OpenStatus.Ok, responder.Open(there, out _));
+            var back = CryptoTestFrames.Build(PacketClass.Core, [(byte)i]);
+            Assert.Equal(SealStatus.Ok, responder.Seal(back));
+            Assert.Equal(OpenStatus.Ok, initiator.Open(back, out _));
         }
     }
 
     [Fact]
     public void RekeyDue_turns_true_after_two_minutes_and_false_after_a_rekey()
     {
-        var time = new FakeTimeProvider();
-        var (alice, bob) = CryptoTestFrames.Pair(time);
-        using (alice)
-        using (bob)
-        {
-            Assert.False(alice.RekeyDue);
-            time.Advance(SecureChannel.RekeyAfterTime - TimeSpan.FromSeconds(1));
-            Assert.False(alice.RekeyDue);
-            time.Advance(TimeSpan.FromSeconds(1));
-            Assert.True(alice.RekeyDue);
-            alice.Rekey(CryptoTestFrames.Secret(1), CryptoTestFrames.Secret(2));
-            Assert.False(alice.RekeyDue);
-        }
+        using var pair = new ChannelPair();
+        var (time, alice, bob) = (pair.Time, pair.Alice, pair.Bob);
+        Assert.False(alice.RekeyDue);
+        time.Advance(SecureChannel.RekeyAfterTime - TimeSpan.FromSeconds(1));
+        Assert.False(alice.RekeyDue);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(alice.RekeyDue);
+        alice.Rekey(CryptoTestFrames.Secret(1), CryptoTestFrames.Secret(2));
+        Assert.False(alice.RekeyDue);
     }
 }
