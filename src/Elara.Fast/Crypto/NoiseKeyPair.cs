@@ -8,7 +8,7 @@ namespace Elara.Fast.Crypto;
 /// An X25519 key pair for Noise (DH25519, Noise rev 34, section 12.1): 32-byte keys. The scalar
 /// multiplications are libsodium's (<c>crypto_scalarmult_curve25519</c>, the library NSec ships and loads),
 /// called directly: NSec wraps every key and every shared secret in guarded memory (mmap, mprotect, mlock per
-/// object), which cost three to four times the curve arithmetic itself per DH (HandshakeBenchmarks,
+/// object), which cost about twelve times the curve arithmetic itself per DH (HandshakeBenchmarks,
 /// docs/handshake.md). The private key lives in a pinned array (never copied by the GC) and is zeroed on Dispose.
 /// </summary>
 internal sealed partial class NoiseKeyPair : IDisposable

@@ -153,6 +153,26 @@ public sealed class HandshakeEndToEndTests
         secondResponder.Dispose();
     }
 
+    [Fact]
+    public void Disposing_a_result_or_a_key_pair_zeroes_the_secrets()
+    {
+        using var kit = new HandshakeTestKit();
+        var (initiator, responder) = Handshake(kit, HandshakePattern.IK);
+        Assert.True(TestKeys.Same(initiator.SendSecret, responder.ReceiveSecret));
+        initiator.Dispose();
+        responder.Dispose();
+        Assert.All(initiator.SendSecret.ToArray().Concat(initiator.ReceiveSecret.ToArray()), b => Assert.Equal(0, b));
+        Assert.All(responder.SendSecret.ToArray().Concat(responder.ReceiveSecret.ToArray()), b => Assert.Equal(0, b));
+
+        var pair = NoiseKeyPair.Generate();
+        var exported = new byte[NoiseKeyPair.KeyLength];
+        pair.ExportPrivateKey(exported);
+        Assert.Contains(exported, b => b != 0);
+        pair.Dispose();
+        pair.ExportPrivateKey(exported);
+        Assert.All(exported, b => Assert.Equal(0, b));
+    }
+
     internal static (HandshakeResult Initiator, HandshakeResult Responder) Handshake(HandshakeTestKit kit, HandshakePattern pattern)
     {
         var sent = new List<byte[]>();
