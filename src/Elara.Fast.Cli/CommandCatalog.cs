@@ -8,6 +8,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return DecodeCommand.Create();
         yield return StunCommand.Create();
     }
 }
