@@ -73,7 +73,21 @@ public sealed class StunClient : IDisposable
             transaction.Start(cancellationToken);
         }
 
-        transaction.Transmit();
+        try
+        {
+            transaction.Transmit();
+        }
+        catch
+        {
+            // The sender threw (a caller's delegate): do not leave a transaction retransmitting behind.
+            if (Forget(transaction))
+            {
+                transaction.Complete(StunTransactionStatus.Cancelled, null);
+            }
+
+            throw;
+        }
+
         return transaction.Completion.Task;
     }
 
