@@ -75,9 +75,11 @@ public static class DatagramClassifier
             return false;
         }
 
+        // Non-short-circuit '&': on an ELARA frame these bytes are random, so each condition alone is
+        // an unpredictable branch; combined, the JIT evaluates them without branching.
         int length = BinaryPrimitives.ReadUInt16BigEndian(datagram.Slice(2));
-        return (length & 3) == 0
-            && length + StunHeaderSize == datagram.Length
-            && BinaryPrimitives.ReadUInt32BigEndian(datagram.Slice(4)) == StunMagicCookie;
+        return ((length & 3) == 0)
+            & (length + StunHeaderSize == datagram.Length)
+            & (BinaryPrimitives.ReadUInt32BigEndian(datagram.Slice(4)) == StunMagicCookie);
     }
 }
