@@ -41,8 +41,16 @@ internal sealed class FakeTurnServer
 
     public List<byte[]> Received { get; } = [];
 
+    /// <summary>When false, indications and ChannelData are neither copied nor recorded (allocation tests).</summary>
+    public bool RecordData { get; set; } = true;
+
     public void OnSend(ReadOnlySpan<byte> datagram)
     {
+        if (!RecordData && !(StunMessageReader.TryParse(datagram, out var peek, out _) && peek.Class == StunClass.Request))
+        {
+            return;
+        }
+
         var copy = datagram.ToArray();
         lock (Received)
         {
