@@ -10,5 +10,6 @@ internal static class CommandCatalog
     {
         yield return DecodeCommand.Create();
         yield return KeygenCommand.Create();
+        yield return StunCommand.Create();
     }
 }
