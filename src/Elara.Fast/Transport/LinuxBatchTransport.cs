@@ -14,14 +14,16 @@ namespace Elara.Fast.Transport;
 /// <c>sendmmsg(2)</c>.
 /// </summary>
 /// <remarks>
-/// <para>Claim first, then receive: the iovecs point at the claimed slots in the pinned slab, so a datagram is
-/// written once, by the kernel, where every stage reads it. Slots a call did not fill are published empty
-/// (<see cref="ReceivedDatagram.IsEmpty"/>). The claim size adapts (twice the last batch, 4..BatchSize), so a
+/// <para>Wait, claim, receive: the thread waits in <c>poll(2)</c> until the socket is readable (skipped while the
+/// last batch came back full), claims a range of sequences, and calls <c>recvmmsg</c> with <c>MSG_DONTWAIT</c> with
+/// the iovecs pointing at the claimed slots in the pinned slab, so a datagram is written once, by the kernel, where
+/// every stage reads it, and a claim is never held across a wait (it would stall consumers for every later
+/// sequence). Slots a call did not fill are published empty (<see cref="ReceivedDatagram.IsEmpty"/>). The claim size adapts (twice the last batch, 4..BatchSize), so a
 /// trickle does not burn 64 sequences per datagram. When the ring is full the datagrams are received into a
 /// scratch slot and counted as <see cref="DropReason.RingFull"/>: the socket keeps draining and the freshest data
 /// wins, which is what real-time media wants.</para>
-/// <para>Shutdown: disposal sets a flag, shuts the sockets down (which wakes a blocked <c>recvmmsg</c>, even on an
-/// unconnected UDP socket) and closes them; <c>SO_RCVTIMEO</c> bounds the wait if the wake-up is missed.
+/// <para>Shutdown: disposal sets a flag, shuts the sockets down (which wakes a blocked <c>poll</c>, even on an
+/// unconnected UDP socket) and closes them; the poll timeout bounds the wait if the wake-up is missed.
 /// Socket errors are counted and logged (sampled) and never end a loop.</para>
 /// </remarks>
 public sealed unsafe class LinuxBatchTransport : IDatagramTransport
@@ -36,8 +38,10 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
     private readonly SocketTransportOptions _options;
     private readonly ILogger _logger;
     private readonly Thread[] _threads;
+    private readonly int _pollMilliseconds;
     private IIngressSink? _sink;
     private volatile bool _stopping;     // read by every receive thread after each call; volatile: no stale caching
+    private int _activeLoops;            // Interlocked: each receive thread counts itself in and out
 
     internal LinuxBatchTransport(UdpSocketGroup group, SocketTransportOptions options, ILogger logger)
     {
@@ -50,11 +54,11 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
         _options = options;
         _logger = logger;
         _threads = new Thread[group.Sockets.Length];
+        _pollMilliseconds = (int)Math.Clamp(options.ReceivePollInterval.TotalMilliseconds, 1, int.MaxValue);
         foreach (var socket in group.Sockets)
         {
-            // Blocking calls with a timeout: the receive thread owns the socket and needs no readiness polling.
+            // Blocking sends (the Transmit thread waits for buffer space); receives are MSG_DONTWAIT after poll.
             socket.Blocking = true;
-            socket.ReceiveTimeout = (int)Math.Max(1, options.ReceivePollInterval.TotalMilliseconds);
         }
     }
 
@@ -70,6 +74,9 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
     /// <summary>Sockets (and receive threads) sharing the port.</summary>
     public int SocketCount => _group.Sockets.Length;
 
+    /// <summary>Receive threads still running (0 once disposal has returned).</summary>
+    internal int ActiveReceiveLoops => Volatile.Read(ref _activeLoops);
+
     /// <inheritdoc/>
     public void Start(IIngressSink sink)
     {
@@ -82,6 +89,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
         for (var i = 0; i < _threads.Length; i++)
         {
             var index = i;
+            Interlocked.Increment(ref _activeLoops);
             _threads[i] = new Thread(() => ReceiveLoop(index)) { IsBackground = true, Name = $"elara-recvmmsg-{i}" };
             _threads[i].Start();
         }
@@ -231,8 +239,21 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
             }
 
             var claim = MinimumClaim;
+            var drained = true;
             while (!_stopping)
             {
+                // Wait for data before claiming: a claim held across a blocking wait would stall the consumers for
+                // every later sequence (other sockets of the group, other producers of the ring) until it returned.
+                if (drained && !WaitReadable(socket, out var pollErrno))
+                {
+                    if (pollErrno != 0 && pollErrno != LinuxSocketInterop.EIntr && !_stopping)
+                    {
+                        CountReceiveError(LinuxSocketInterop.ToSocketError(pollErrno), socketIndex);
+                    }
+
+                    continue;
+                }
+
                 var count = Math.Min(claim, batchSize);
                 var claimed = TryClaimUpTo(sink, ref count, out var first);
                 for (var i = 0; i < count; i++)
@@ -243,7 +264,9 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
                     messages[i].Header.Flags = 0;
                 }
 
+                // Non-blocking: the claim is held for one system call only.
                 var received = Receive(socket, messages, count, out var errno);
+                drained = received < count;
                 if (received <= 0)
                 {
                     if (claimed)
@@ -256,6 +279,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
                         CountReceiveError(LinuxSocketInterop.ToSocketError(errno), socketIndex);
                     }
 
+                    claim = MinimumClaim;
                     continue;
                 }
 
@@ -266,7 +290,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
                 }
 
                 Land(sink, messages, first, received, count, socketIndex);
-                claim = Math.Max(MinimumClaim, received * 2);
+                claim = Math.Clamp(received * 2, MinimumClaim, batchSize);
             }
         }
         finally
@@ -275,6 +299,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
             NativeMemory.Free(iov);
             NativeMemory.Free(names);
             NativeMemory.Free(scratch);
+            Interlocked.Decrement(ref _activeLoops);
             TransportLog.ReceiveLoopStopped(_logger, socketIndex);
         }
     }
@@ -357,7 +382,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
         try
         {
             socket.SafeHandle.DangerousAddRef(ref added);
-            var received = LinuxSocketInterop.RecvMmsg(socket.SafeHandle.DangerousGetHandle(), messages, (uint)count, LinuxSocketInterop.MsgWaitForOne, null);
+            var received = LinuxSocketInterop.RecvMmsg(socket.SafeHandle.DangerousGetHandle(), messages, (uint)count, LinuxSocketInterop.MsgDontWait, null);
             if (received < 0)
             {
                 errno = Marshal.GetLastPInvokeError();
@@ -370,6 +395,38 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
             // Only disposal closes the socket; the loop sees _stopping next.
             errno = LinuxSocketInterop.EBadF;
             return -1;
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.SafeHandle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Blocks in <c>poll(2)</c> until the socket is readable, the poll interval passes, or shutdown wakes it.</summary>
+    /// <returns>True when readable; false on timeout (errno 0) or error.</returns>
+    private bool WaitReadable(Socket socket, out int errno)
+    {
+        errno = 0;
+        var added = false;
+        try
+        {
+            socket.SafeHandle.DangerousAddRef(ref added);
+            var descriptor = new LinuxSocketInterop.PollFd { Fd = (int)socket.SafeHandle.DangerousGetHandle(), Events = LinuxSocketInterop.PollIn };
+            var ready = LinuxSocketInterop.Poll(&descriptor, 1, _pollMilliseconds);
+            if (ready < 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+            }
+
+            return ready > 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            errno = LinuxSocketInterop.EBadF;
+            return false;
         }
         finally
         {

@@ -17,6 +17,11 @@ namespace Elara.Fast.Transport;
 /// looping while completions are synchronous. The socket completes queued receives in posting order, and each
 /// claims after the previous, so the ring sees sequences fill in order; a failed receive publishes its slot empty.
 /// The sender is captured in a <see cref="SocketAddressEndPoint"/>: no allocation per datagram.</para>
+/// <para>With several <c>SO_REUSEPORT</c> sockets a receive lands in its operation's own buffer and is copied into a
+/// slot claimed on arrival instead: a slot claimed by a receive parked on an idle socket would hold back every later
+/// sequence that the other sockets publish. (The same holds for any other producer sharing the ring with a
+/// single-socket portable transport: its sequences become visible once the transport's oldest posted receive
+/// completes. REVIEW: should timer ticks get their own ring when the portable path is in use?)</para>
 /// <para>The event args come from a bounded <see cref="ObjectPool{T}"/> sized sockets × outstanding receives; they
 /// are taken at <see cref="Start"/> and returned at shutdown. With the ring full an operation receives into its own
 /// scratch buffer and counts <see cref="DropReason.RingFull"/>.</para>
@@ -29,6 +34,7 @@ public sealed class PortableSocketTransport : IDatagramTransport
     private readonly ObjectPool<ReceiveOperation> _pool;
     private readonly List<ReceiveOperation> _operations = [];
     private readonly ManualResetEventSlim _allStopped = new(false);
+    private readonly bool _receiveIntoSlots;
     private IIngressSink? _sink;
     private int _running;                   // operations not yet retired; Interlocked: they retire on pool threads
     private volatile bool _stopping;        // read by completions on pool threads
@@ -45,6 +51,10 @@ public sealed class PortableSocketTransport : IDatagramTransport
         _options = options;
         _logger = logger;
         _pool = new DefaultObjectPool<ReceiveOperation>(new ReceiveOperationPolicy(this), group.Sockets.Length * options.OutstandingReceives);
+
+        // With several sockets, a claim parked on an idle socket would hold back every later sequence published
+        // through the others, so each receive lands in its operation's buffer and is copied into a slot on arrival.
+        _receiveIntoSlots = group.Sockets.Length == 1;
     }
 
     /// <inheritdoc/>
@@ -58,6 +68,9 @@ public sealed class PortableSocketTransport : IDatagramTransport
 
     /// <summary>Sockets sharing the port.</summary>
     public int SocketCount => _group.Sockets.Length;
+
+    /// <summary>Posted receives not yet retired (0 once disposal has returned).</summary>
+    internal int ActiveReceiveLoops => Volatile.Read(ref _running);
 
     /// <inheritdoc/>
     public void Start(IIngressSink sink)
@@ -144,10 +157,10 @@ public sealed class PortableSocketTransport : IDatagramTransport
         if (_operations.Count > 0)
         {
             // Closing the socket aborts every posted receive; each retires itself on completion.
+            // Not disposed afterwards: a straggler may still Set it from a pool thread, and without a WaitHandle
+            // (never requested here) it holds no kernel object.
             _allStopped.Wait(_options.ReceivePollInterval * 4);
         }
-
-        _allStopped.Dispose();
     }
 
     private void Post(ReceiveOperation operation)
@@ -155,7 +168,7 @@ public sealed class PortableSocketTransport : IDatagramTransport
         var sink = _sink!;
         while (!_stopping)
         {
-            if (sink.TryClaim(1, out var sequence))
+            if (_receiveIntoSlots && sink.TryClaim(1, out var sequence))
             {
                 operation.Sequence = sequence;
                 operation.SetBuffer(sink.GetSlotMemory(sequence));
@@ -194,13 +207,19 @@ public sealed class PortableSocketTransport : IDatagramTransport
     private void Complete(ReceiveOperation operation)
     {
         var sink = _sink!;
-        var sequence = operation.Sequence;
         var error = operation.SocketError;
         var length = operation.BytesTransferred;
         var kept = false;
         var truncated = error == SocketError.MessageSize || (operation.SocketFlags & SocketFlags.Truncated) != 0;
         if (error == SocketError.Success || truncated)
         {
+            if (operation.Sequence < 0 && !_receiveIntoSlots && sink.TryClaim(1, out var claimed))
+            {
+                operation.Scratch.Span[..Math.Min(length, sink.SlotSize)].CopyTo(sink.GetSlotMemory(claimed).Span);
+                operation.Sequence = claimed;
+            }
+
+            var sequence = operation.Sequence;
             var datagram = sequence >= 0 ? sink.GetSlotMemory(sequence).Span[..Math.Min(length, sink.SlotSize)] : default;
             if (sequence < 0)
             {
@@ -231,16 +250,16 @@ public sealed class PortableSocketTransport : IDatagramTransport
             }
         }
 
-        if (sequence >= 0)
+        if (operation.Sequence >= 0)
         {
             if (!kept)
             {
-                ref var entry = ref sink.GetEntry(sequence);
+                ref var entry = ref sink.GetEntry(operation.Sequence);
                 entry.Length = 0;
                 entry.Kind = DatagramKind.Unknown;
             }
 
-            sink.Publish(sequence, sequence);
+            sink.Publish(operation.Sequence, operation.Sequence);
             operation.Sequence = -1;
         }
     }

@@ -49,8 +49,8 @@ public sealed record SocketTransportOptions
     public int OutstandingReceives { get; init; } = 8;
 
     /// <summary>
-    /// How long a Linux receive thread blocks before it looks at the shutdown flag (<c>SO_RCVTIMEO</c>). Disposal
-    /// also shuts the socket down, which wakes the thread at once; this bounds the wait if that wake-up is missed.
+    /// How long a Linux receive thread waits in <c>poll</c> before it looks at the shutdown flag. Disposal also shuts
+    /// the socket down, which wakes the thread at once; this bounds the wait if that wake-up is missed.
     /// </summary>
     public TimeSpan ReceivePollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 

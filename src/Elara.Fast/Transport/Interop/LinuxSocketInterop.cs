@@ -8,9 +8,6 @@ namespace Elara.Fast.Transport.Interop;
 /// </summary>
 internal static unsafe partial class LinuxSocketInterop
 {
-    /// <summary>Block for the first datagram only, then take what is queued (recvmmsg flag, linux/socket.h).</summary>
-    public const int MsgWaitForOne = 0x10000;
-
     /// <summary>Set in <c>msg_flags</c> when the datagram was longer than the buffer.</summary>
     public const int MsgTrunc = 0x20;
 
@@ -31,6 +28,12 @@ internal static unsafe partial class LinuxSocketInterop
     [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int RecvMmsg(nint socket, MMsgHdr* messages, uint count, int flags, void* timeout);
 
+    /// <summary>Readable (poll.h).</summary>
+    public const short PollIn = 0x1;
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+
     [LibraryImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
     public static partial int SendMmsg(nint socket, MMsgHdr* messages, uint count, int flags);
 
@@ -47,6 +50,15 @@ internal static unsafe partial class LinuxSocketInterop
         EBadF or ENotSock => System.Net.Sockets.SocketError.OperationAborted,
         _ => System.Net.Sockets.SocketError.SocketError,
     };
+
+    /// <summary><c>struct pollfd</c>: 8 bytes.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
 
     /// <summary><c>struct iovec</c>: 16 bytes.</summary>
     [StructLayout(LayoutKind.Sequential)]
