@@ -1,5 +1,13 @@
 using BenchmarkDotNet.Running;
+using Elara.Fast.Benchmarks.Transport;
+
+// Whole-process UDP receivers/senders for bench/udp-ingress.sh: `ingress --mode ...`, `egress --mode ...`.
+if (UdpProcessBenchmark.Handles(args))
+{
+    return UdpProcessBenchmark.Run(args);
+}
 
 // Run all suites: dotnet run -c Release --project bench/Elara.Fast.Benchmarks -- --filter '*'
 // CI smoke:      dotnet run -c Release --project bench/Elara.Fast.Benchmarks -- --filter '*' --job dry
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -107,12 +107,31 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
         while (index < datagrams.Length && !_stopping)
         {
             var count = Math.Min(datagrams.Length - index, Math.Min(_options.BatchSize, SendBuffers.Capacity));
+            var pins = 0;
+            object? pinnedArray = null;
+            byte* pinnedBase = null;
             for (var i = 0; i < count; i++)
             {
                 ref readonly var datagram = ref datagrams[index + i];
                 var destination = mapToIPv6 ? datagram.Destination.MapToIPv6() : datagram.Destination;
-                buffers.Handles[i] = datagram.Payload.Pin();
-                buffers.Iov[i].Base = buffers.Handles[i].Pointer;
+                byte* payload;
+                if (MemoryMarshal.TryGetArray(datagram.Payload, out var segment) && ReferenceEquals(segment.Array, pinnedArray))
+                {
+                    // Frames of one batch usually share the egress slab: one pin per batch instead of one per frame.
+                    payload = pinnedBase + segment.Offset;
+                }
+                else
+                {
+                    buffers.Handles[pins] = datagram.Payload.Pin();
+                    payload = (byte*)buffers.Handles[pins++].Pointer;
+                    if (segment.Array is not null)
+                    {
+                        pinnedArray = segment.Array;
+                        pinnedBase = payload - segment.Offset;
+                    }
+                }
+
+                buffers.Iov[i].Base = payload;
                 buffers.Iov[i].Length = (nuint)datagram.Payload.Length;
                 var name = new Span<byte>(buffers.Names + (i * NameStride), NameStride);
                 destination.AsSpan().CopyTo(name);
@@ -143,7 +162,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
                     socket.SafeHandle.DangerousRelease();
                 }
 
-                for (var i = 0; i < count; i++)
+                for (var i = 0; i < pins; i++)
                 {
                     buffers.Handles[i].Dispose();
                 }
