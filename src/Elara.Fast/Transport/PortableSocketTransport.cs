@@ -272,10 +272,7 @@ public sealed class PortableSocketTransport : IDatagramTransport
 
     private void Retire(ReceiveOperation operation)
     {
-        if (operation.Sequence >= 0)
-        {
-            Complete(operation);
-        }
+        Debug.Assert(operation.Sequence < 0, "Post only exits at the top of its loop, with nothing claimed.");
 
         _pool.Return(operation);
         if (Interlocked.Decrement(ref _running) == 0)
