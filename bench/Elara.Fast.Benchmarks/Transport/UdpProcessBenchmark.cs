@@ -51,8 +51,8 @@ public static class UdpProcessBenchmark
         var idle = TimeSpan.FromMilliseconds(GetLong(options, "idle-ms", 1000));
         using IReceiver receiver = mode switch
         {
-            "recvmmsg" => new RingReceiver(SocketTransportMode.LinuxKernelBatch, bind),
-            "portable" => new RingReceiver(SocketTransportMode.Portable, bind),
+            "recvmmsg" => new RingReceiver(SocketTransportMode.LinuxKernelBatch, bind, 1),
+            "portable" => new RingReceiver(SocketTransportMode.Portable, bind, (int)GetLong(options, "outstanding", new SocketTransportOptions().OutstandingReceives)),
             "blocking" => new BlockingReceiver(bind),
             "async" => new AsyncReceiver(bind),
             _ => throw new ArgumentException($"unknown mode {mode}"),
@@ -84,6 +84,7 @@ public static class UdpProcessBenchmark
                 var target = bind.Serialize();
                 var frame = new byte[200];
                 frame[2] = 30;
+                frame[1] = WarmUpMarker;
                 for (var i = 0; i < count; i++)
                 {
                     socket.SendTo(frame, SocketFlags.None, target);
@@ -101,6 +102,9 @@ public static class UdpProcessBenchmark
 
         receiver.Reset();
     }
+
+    /// <summary>Byte 1 of warm-up datagrams (udp-blast sends 0xA5 there): late warm-up datagrams are not counted.</summary>
+    private const byte WarmUpMarker = 0x5A;
 
     private interface IReceiver : IDisposable
     {
@@ -120,9 +124,9 @@ public static class UdpProcessBenchmark
         private long _batchesAtReset;
         private long _receivedAtReset;
 
-        public RingReceiver(SocketTransportMode mode, IPEndPoint bind)
+        public RingReceiver(SocketTransportMode mode, IPEndPoint bind, int outstanding)
         {
-            _transport = DatagramTransport.Create(new SocketTransportOptions { BindEndPoint = bind, Mode = mode });
+            _transport = DatagramTransport.Create(new SocketTransportOptions { BindEndPoint = bind, Mode = mode, OutstandingReceives = outstanding });
             // Sleeping consumer: producers never signal, and the consumer costs ≈ one wake-up per millisecond when idle.
             var ring = new IngressRing(1 << 15, 1500, new SleepingWaitStrategy());
             _poller = new IngressPoller(ring);
@@ -131,7 +135,7 @@ public static class UdpProcessBenchmark
 
         public long Receive(long count, TimeSpan idle, Meter? meter)
         {
-            var handler = new CountingHandler();
+            var handler = new CountingHandler { Counting = meter is null };
             var lastArrival = Stopwatch.GetTimestamp();
             while (handler.Count < count)
             {
@@ -196,7 +200,10 @@ public static class UdpProcessBenchmark
             {
                 try
                 {
-                    _socket.ReceiveFrom(_buffer, SocketFlags.None, _source);
+                    if (_socket.ReceiveFrom(_buffer, SocketFlags.None, _source) > 1 && _buffer[1] == WarmUpMarker && meter is not null)
+                    {
+                        continue;
+                    }
                 }
                 catch (SocketException exception) when (exception.SocketErrorCode == SocketError.TimedOut)
                 {
@@ -263,7 +270,11 @@ public static class UdpProcessBenchmark
             {
                 try
                 {
-                    await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, any, idleCancel.Token).ConfigureAwait(false);
+                    var result = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, any, idleCancel.Token).ConfigureAwait(false);
+                    if (result.ReceivedBytes > 1 && _buffer[1] == WarmUpMarker && meter is not null)
+                    {
+                        continue;
+                    }
                 }
                 catch (OperationCanceledException)
                 {
@@ -339,7 +350,16 @@ public static class UdpProcessBenchmark
     {
         public long Count;
 
-        public void OnDatagram(ref ReceivedDatagram entry, ReadOnlySpan<byte> payload, long sequence) => Count++;
+        public void OnDatagram(ref ReceivedDatagram entry, ReadOnlySpan<byte> payload, long sequence)
+        {
+            if (payload[1] != WarmUpMarker || Counting)
+            {
+                Count++;
+            }
+        }
+
+        /// <summary>During warm-up every datagram counts; afterwards late warm-up datagrams are ignored.</summary>
+        public bool Counting;
     }
 
     /// <summary>Wall time, process CPU time, GC collections and allocated bytes between Start and Stop.</summary>
