@@ -29,3 +29,19 @@ public interface IIngressSink
     /// <summary>Makes <paramref name="first"/>..<paramref name="last"/> (inclusive) visible to consumers.</summary>
     void Publish(long first, long last);
 }
+
+/// <summary>The once-only attach of a transport to its sink, shared by every implementation.</summary>
+internal static class IngressSinkSlot
+{
+    /// <summary>Stores <paramref name="sink"/> in <paramref name="slot"/>; throws when a sink is already there.</summary>
+    public static IIngressSink Attach(ref IIngressSink? slot, IIngressSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (Interlocked.CompareExchange(ref slot, sink, null) is not null)
+        {
+            Primitives.ThrowHelper.ThrowInvalidOperation("The transport is already started.");
+        }
+
+        return sink;
+    }
+}

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Elara.Fast.Primitives;
 using Elara.Fast.Transport.Interop;
 using Microsoft.Extensions.Logging;
 
@@ -80,11 +79,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
     /// <inheritdoc/>
     public void Start(IIngressSink sink)
     {
-        ArgumentNullException.ThrowIfNull(sink);
-        if (Interlocked.CompareExchange(ref _sink, sink, null) is not null)
-        {
-            ThrowHelper.ThrowInvalidOperation("The transport is already started.");
-        }
+        IngressSinkSlot.Attach(ref _sink, sink);
 
         for (var i = 0; i < _threads.Length; i++)
         {
@@ -191,7 +186,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
             }
 
             // The datagram at the head was refused (too large, no route, a pending ICMP error): count it, skip it.
-            CountSendError(LinuxSocketInterop.ToSocketError(errno));
+            TransportLog.CountSendFailure(_logger, Counters, LinuxSocketInterop.ToSocketError(errno));
             index++;
         }
 
@@ -228,16 +223,6 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
         }
     }
 
-    private void CountSendError(SocketError error)
-    {
-        Counters.AddDropped(DropReason.SendFailed);
-        var count = Counters.AddError(error);
-        if (TransportLog.ShouldLog(count))
-        {
-            TransportLog.SendError(_logger, error, count);
-        }
-    }
-
     private void ReceiveLoop(int socketIndex)
     {
         var sink = _sink!;
@@ -267,7 +252,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
                 {
                     if (pollErrno != 0 && pollErrno != LinuxSocketInterop.EIntr && !_stopping)
                     {
-                        CountReceiveError(LinuxSocketInterop.ToSocketError(pollErrno), socketIndex);
+                        TransportLog.CountReceiveFailure(_logger, Counters, LinuxSocketInterop.ToSocketError(pollErrno), socketIndex);
                     }
 
                     continue;
@@ -295,7 +280,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
 
                     if (received < 0 && errno != LinuxSocketInterop.EAgain && errno != LinuxSocketInterop.EIntr && !_stopping)
                     {
-                        CountReceiveError(LinuxSocketInterop.ToSocketError(errno), socketIndex);
+                        TransportLog.CountReceiveFailure(_logger, Counters, LinuxSocketInterop.ToSocketError(errno), socketIndex);
                     }
 
                     claim = MinimumClaim;
@@ -453,15 +438,6 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
             {
                 socket.SafeHandle.DangerousRelease();
             }
-        }
-    }
-
-    private void CountReceiveError(SocketError error, int socketIndex)
-    {
-        var count = Counters.AddError(error);
-        if (TransportLog.ShouldLog(count))
-        {
-            TransportLog.ReceiveError(_logger, error, socketIndex, count);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Elara.Fast.Primitives;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
 
@@ -75,11 +74,7 @@ public sealed class PortableSocketTransport : IDatagramTransport
     /// <inheritdoc/>
     public void Start(IIngressSink sink)
     {
-        ArgumentNullException.ThrowIfNull(sink);
-        if (Interlocked.CompareExchange(ref _sink, sink, null) is not null)
-        {
-            ThrowHelper.ThrowInvalidOperation("The transport is already started.");
-        }
+        IngressSinkSlot.Attach(ref _sink, sink);
 
         for (var socketIndex = 0; socketIndex < _group.Sockets.Length; socketIndex++)
         {
@@ -127,12 +122,7 @@ public sealed class PortableSocketTransport : IDatagramTransport
             catch (SocketException exception)
             {
                 // Rare (ICMP errors, oversize, full buffers): the only way this API reports them.
-                Counters.AddDropped(DropReason.SendFailed);
-                var count = Counters.AddError(exception.SocketErrorCode);
-                if (TransportLog.ShouldLog(count))
-                {
-                    TransportLog.SendError(_logger, exception.SocketErrorCode, count);
-                }
+                TransportLog.CountSendFailure(_logger, Counters, exception.SocketErrorCode);
             }
             catch (ObjectDisposedException)
             {
@@ -243,11 +233,7 @@ public sealed class PortableSocketTransport : IDatagramTransport
         }
         else if (!_stopping && error != SocketError.OperationAborted)
         {
-            var count = Counters.AddError(error);
-            if (TransportLog.ShouldLog(count))
-            {
-                TransportLog.ReceiveError(_logger, error, operation.SocketIndex, count);
-            }
+            TransportLog.CountReceiveFailure(_logger, Counters, error, operation.SocketIndex);
         }
 
         if (operation.Sequence >= 0)

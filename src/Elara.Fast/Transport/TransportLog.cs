@@ -31,6 +31,27 @@ internal static partial class TransportLog
     [LoggerMessage(1007, LogLevel.Error, "The Transmit stage failed to send a batch")]
     public static partial void TransmitFaulted(ILogger logger, Exception exception);
 
+    /// <summary>Counts a datagram the network refused (and the error), logging a sample.</summary>
+    public static void CountSendFailure(ILogger logger, TransportCounters counters, SocketError error)
+    {
+        counters.AddDropped(DropReason.SendFailed);
+        var count = counters.AddError(error);
+        if (ShouldLog(count))
+        {
+            SendError(logger, error, count);
+        }
+    }
+
+    /// <summary>Counts a receive error the loop survived, logging a sample.</summary>
+    public static void CountReceiveFailure(ILogger logger, TransportCounters counters, SocketError error, int socketIndex)
+    {
+        var count = counters.AddError(error);
+        if (ShouldLog(count))
+        {
+            ReceiveError(logger, error, socketIndex, count);
+        }
+    }
+
     /// <summary>Logs the 1st, 2nd, 4th, 8th… occurrence only, so an error storm cannot flood the log.</summary>
     public static bool ShouldLog(long count) => (count & (count - 1)) == 0;
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Elara.Fast.Primitives;
 
 namespace Elara.Fast.Transport.InMemory;
 
@@ -40,11 +39,7 @@ public sealed class InMemoryTransport : IDatagramTransport
 
     void IDatagramTransport.Start(IIngressSink sink)
     {
-        ArgumentNullException.ThrowIfNull(sink);
-        if (Interlocked.CompareExchange(ref _sink, sink, null) is not null)
-        {
-            ThrowHelper.ThrowInvalidOperation("The transport is already started.");
-        }
+        IngressSinkSlot.Attach(ref _sink, sink);
     }
 
     /// <inheritdoc/>
