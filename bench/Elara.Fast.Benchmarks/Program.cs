@@ -13,7 +13,7 @@ if (UdpProcessBenchmark.Handles(args))
 if (args is ["crypto-cpu-ab"])
 {
     Elara.Fast.Benchmarks.Crypto.SealOverheadCpuTime.Run();
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
