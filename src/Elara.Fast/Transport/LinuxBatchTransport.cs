@@ -207,7 +207,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
         {
             try
             {
-                // Wakes a thread blocked in recvmmsg (Linux sets RCV_SHUTDOWN even on an unconnected UDP socket).
+                // Wakes a thread blocked in poll (Linux sets RCV_SHUTDOWN even on an unconnected UDP socket).
                 socket.Shutdown(SocketShutdown.Both);
             }
             catch (SocketException)
@@ -253,6 +253,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
                     if (pollErrno != 0 && pollErrno != LinuxSocketInterop.EIntr && !_stopping)
                     {
                         TransportLog.CountReceiveFailure(_logger, Counters, LinuxSocketInterop.ToSocketError(pollErrno), socketIndex);
+                        Thread.Sleep(1);    // a persistent error must not turn the loop into a busy spin
                     }
 
                     continue;
@@ -281,6 +282,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
                     if (received < 0 && errno != LinuxSocketInterop.EAgain && errno != LinuxSocketInterop.EIntr && !_stopping)
                     {
                         TransportLog.CountReceiveFailure(_logger, Counters, LinuxSocketInterop.ToSocketError(errno), socketIndex);
+                        Thread.Sleep(1);
                     }
 
                     claim = MinimumClaim;
