@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
+using Elara.Fast.Benchmarks.Transport;
+
+// Whole-process UDP receivers/senders for bench/udp-ingress.sh: `ingress --mode ...`, `egress --mode ...`.
+if (UdpProcessBenchmark.Handles(args))
+{
+    return UdpProcessBenchmark.Run(args);
+}
 
 // Run all suites: dotnet run -c Release --project bench/Elara.Fast.Benchmarks -- --filter '*'
 // CI smoke:      dotnet run -c Release --project bench/Elara.Fast.Benchmarks -- --filter '*' --job dry
@@ -6,7 +13,8 @@ using BenchmarkDotNet.Running;
 if (args is ["crypto-cpu-ab"])
 {
     Elara.Fast.Benchmarks.Crypto.SealOverheadCpuTime.Run();
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

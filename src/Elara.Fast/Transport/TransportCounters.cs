@@ -1,0 +1,137 @@
+using System.Diagnostics.Metrics;
+using System.Net.Sockets;
+
+namespace Elara.Fast.Transport;
+
+/// <summary>
+/// Counts every datagram a transport handles: received, sent, bytes, drops by reason and socket errors.
+/// </summary>
+/// <remarks>
+/// Several threads write (one per <c>SO_REUSEPORT</c> socket, socket completions on the thread pool, the
+/// Transmit stage), so writes are <see cref="Interlocked"/> adds, done once per batch for the per-datagram
+/// figures; reads are <see cref="Volatile"/> loads (a monotonic counter read slightly stale is fine).
+/// <see cref="Register"/> publishes them as <see cref="System.Diagnostics.Metrics"/> observable counters.
+/// </remarks>
+public sealed class TransportCounters
+{
+    private const int DropReasonCount = 6;
+    private readonly long[] _dropped = new long[DropReasonCount];
+    private long _received;
+    private long _receivedBytes;
+    private long _sent;
+    private long _sentBytes;
+    private long _receiveBatches;
+    private long _sendBatches;
+    private long _connectionResets;
+    private long _messageSizeErrors;
+    private long _otherErrors;
+
+    /// <summary>Datagrams that landed in the ring.</summary>
+    public long Received => Volatile.Read(ref _received);
+
+    /// <summary>Bytes of the datagrams that landed in the ring.</summary>
+    public long ReceivedBytes => Volatile.Read(ref _receivedBytes);
+
+    /// <summary>Datagrams handed to the network.</summary>
+    public long Sent => Volatile.Read(ref _sent);
+
+    /// <summary>Bytes of the datagrams handed to the network.</summary>
+    public long SentBytes => Volatile.Read(ref _sentBytes);
+
+    /// <summary>Receive calls that returned at least one datagram (received ÷ this = mean batch).</summary>
+    public long ReceiveBatches => Volatile.Read(ref _receiveBatches);
+
+    /// <summary>Send calls that sent at least one datagram.</summary>
+    public long SendBatches => Volatile.Read(ref _sendBatches);
+
+    /// <summary>ICMP port-unreachable reported as <see cref="SocketError.ConnectionReset"/>/refused.</summary>
+    public long ConnectionResets => Volatile.Read(ref _connectionResets);
+
+    /// <summary><see cref="SocketError.MessageSize"/>: a datagram larger than the buffer or the path.</summary>
+    public long MessageSizeErrors => Volatile.Read(ref _messageSizeErrors);
+
+    /// <summary>Every other socket error a loop survived.</summary>
+    public long OtherErrors => Volatile.Read(ref _otherErrors);
+
+    /// <summary>Datagrams dropped for <paramref name="reason"/>.</summary>
+    public long Dropped(DropReason reason) => Volatile.Read(ref _dropped[(int)reason]);
+
+    /// <summary>Datagrams dropped for any reason.</summary>
+    public long DroppedTotal
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < DropReasonCount; i++)
+            {
+                total += Volatile.Read(ref _dropped[i]);
+            }
+
+            return total;
+        }
+    }
+
+    internal void AddReceived(int datagrams, long bytes)
+    {
+        if (datagrams == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _received, datagrams);
+        Interlocked.Add(ref _receivedBytes, bytes);
+        Interlocked.Increment(ref _receiveBatches);
+    }
+
+    internal void AddSent(int datagrams, long bytes)
+    {
+        if (datagrams == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _sent, datagrams);
+        Interlocked.Add(ref _sentBytes, bytes);
+        Interlocked.Increment(ref _sendBatches);
+    }
+
+    internal void AddDropped(DropReason reason, int count = 1)
+    {
+        if (count != 0)
+        {
+            Interlocked.Add(ref _dropped[(int)reason], count);
+        }
+    }
+
+    /// <summary>Counts a socket error by kind; returns the running count of that kind (for log sampling).</summary>
+    internal long AddError(SocketError error) => error switch
+    {
+        SocketError.ConnectionReset or SocketError.ConnectionRefused => Interlocked.Increment(ref _connectionResets),
+        SocketError.MessageSize => Interlocked.Increment(ref _messageSizeErrors),
+        _ => Interlocked.Increment(ref _otherErrors),
+    };
+
+    /// <summary>
+    /// Publishes these counters as observable instruments of <paramref name="meter"/>, tagged with
+    /// <paramref name="transportName"/> (e.g. <c>elara.transport.received</c>).
+    /// </summary>
+    public void Register(Meter meter, string transportName)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        var tag = new KeyValuePair<string, object?>("transport", transportName);
+        meter.CreateObservableCounter("elara.transport.received", () => new Measurement<long>(Received, tag), "{datagram}");
+        meter.CreateObservableCounter("elara.transport.received_bytes", () => new Measurement<long>(ReceivedBytes, tag), "By");
+        meter.CreateObservableCounter("elara.transport.sent", () => new Measurement<long>(Sent, tag), "{datagram}");
+        meter.CreateObservableCounter("elara.transport.sent_bytes", () => new Measurement<long>(SentBytes, tag), "By");
+        meter.CreateObservableCounter("elara.transport.dropped", ObserveDrops, "{datagram}");
+        meter.CreateObservableCounter("elara.transport.socket_errors", () => new Measurement<long>(ConnectionResets + MessageSizeErrors + OtherErrors, tag), "{error}");
+
+        IEnumerable<Measurement<long>> ObserveDrops()
+        {
+            for (var i = 0; i < DropReasonCount; i++)
+            {
+                yield return new Measurement<long>(Dropped((DropReason)i), tag, new KeyValuePair<string, object?>("reason", ((DropReason)i).ToString()));
+            }
+        }
+    }
+}

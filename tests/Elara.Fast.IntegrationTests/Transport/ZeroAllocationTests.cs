@@ -1,0 +1,88 @@
+using System.Net.Sockets;
+using Elara.Fast.Transport;
+
+namespace Elara.Fast.IntegrationTests.Transport;
+
+[CollectionDefinition(nameof(ProcessWideAllocation), DisableParallelization = true)]
+public sealed class ProcessWideAllocation;
+
+/// <summary>
+/// Steady-state receive allocates nothing per datagram. The work runs on transport threads, so the measure is the
+/// process-wide <see cref="GC.GetTotalAllocatedBytes"/> with no other test running; the sender uses
+/// <c>SendTo(ReadOnlySpan, SocketFlags, SocketAddress)</c>, itself 0 B. One allocation per datagram would be at least
+/// 24 B × 20 000 = 480 kB; the bound of 32 kB leaves room for the runtime's own background work (tiering, timers)
+/// and still fails for any per-datagram allocation.
+/// </summary>
+[Collection(nameof(ProcessWideAllocation))]
+public sealed class ZeroAllocationTests
+{
+    public static TheoryData<SocketTransportMode, Family> Cases()
+    {
+        var data = new TheoryData<SocketTransportMode, Family>();
+        foreach (var mode in OperatingSystem.IsLinux() ? new[] { SocketTransportMode.LinuxKernelBatch, SocketTransportMode.Portable } : [SocketTransportMode.Portable])
+        {
+            data.Add(mode, Family.IPv4);
+            data.Add(mode, Family.DualModeFromIPv4);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Steady_state_receive_allocates_nothing_per_datagram(SocketTransportMode mode, Family family)
+    {
+        const int warmUp = 20_000;
+        const int measured = 20_000;
+        using var transport = Loopback.Open(mode, family);
+        var (_, poller) = Loopback.Attach(transport, size: 1 << 12);
+        // Four senders, so the source address changes from datagram to datagram (the case that allocates with an IPEndPoint).
+        var senders = Enumerable.Range(0, 4).Select(_ => Loopback.Sender(family)).ToArray();
+        try
+        {
+            var target = Loopback.TargetOf(transport, family).Serialize();
+            var frame = Loopback.Frame(1, 200);
+            var handler = new CountingHandler();
+
+            Pump(warmUp);
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var received = Pump(measured);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+            Assert.True(received >= measured * 0.9, $"only {received} of {measured} datagrams arrived");
+            Assert.True(allocated < 32 * 1024, $"{allocated} B allocated over {received} datagrams ({allocated / (double)received:F2} B each)");
+
+            long Pump(int count)
+            {
+                var start = handler.Count;
+                for (var i = 0; i < count; i++)
+                {
+                    senders[i & 3].SendTo(frame, SocketFlags.None, target);
+                    if ((i & 63) == 63)
+                    {
+                        // Let the ring drain every 64 datagrams so the socket buffer never overflows on a busy machine.
+                        poller.Poll(ref handler);
+                    }
+                }
+
+                var deadline = Environment.TickCount64 + (long)Loopback.Deadline.TotalMilliseconds;
+                while (handler.Count - start < count && Environment.TickCount64 < deadline)
+                {
+                    if (poller.WaitAndPoll(ref handler) == 0 && handler.Count - start >= count * 0.9)
+                    {
+                        break;
+                    }
+                }
+
+                return handler.Count - start;
+            }
+        }
+        finally
+        {
+            foreach (var sender in senders)
+            {
+                sender.Dispose();
+            }
+        }
+    }
+}
