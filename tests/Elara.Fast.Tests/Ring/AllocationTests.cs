@@ -61,8 +61,8 @@ public sealed class AllocationTests
     [InlineData(ProducerType.Single, "Yielding")]
     public void Steady_state_publishing_and_handling_allocate_nothing(ProducerType producerType, string strategy)
     {
-        const long warmup = 200_000;
-        const long measured = 1_000_000;
+        const long warmup = 100_000;
+        const long measured = 500_000;
         var ring = new RingBuffer<long>(1024, producerType, RingTestKit.CreateStrategy(strategy));
         var probe = new ConsumerAllocation { StartSequence = warmup, EndSequence = warmup + measured - 1 };
         using var graph = ring.HandleEventsWith(new MeasuringHandler(probe)).Then(new MeasuringHandler(new ConsumerAllocation { StartSequence = -2, EndSequence = -2 })).Start();
