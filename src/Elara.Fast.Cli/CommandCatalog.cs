@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Elara.Fast.Cli.Commands;
 
 namespace Elara.Fast.Cli;
 
@@ -7,6 +8,6 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return DecodeCommand.Create();
     }
 }

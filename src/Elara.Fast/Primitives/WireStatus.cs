@@ -44,4 +44,12 @@ public enum WireStatus : byte
     DestinationTooSmall,
     /// <summary>A field value is out of its range (for example a fragment index not below the total).</summary>
     ValueOutOfRange,
+    /// <summary>A known fixed-size extension appears twice.</summary>
+    DuplicateExtension,
+    /// <summary>Bytes follow the End (0xFF) extension marker.</summary>
+    TrailingBytesAfterEnd,
+    /// <summary>The FRAGMENT flag and the FragmentInfo extension disagree (one without the other).</summary>
+    FragmentFlagMismatch,
+    /// <summary>A payload that must hold at least one event block holds none.</summary>
+    EmptyPayload,
 }
