@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Elara.Fast.Ring;
@@ -9,7 +8,7 @@ namespace Elara.Fast.Benchmarks.Ring;
 
 /// <summary>
 /// Idle CPU per wait strategy: a started three-stage pipeline that has gone quiet, measured as process CPU time
-/// (minus JIT time) over each 250 ms window. The Mean column is just the window; the figure is printed as
+/// over each 250 ms window (median, min and max of the windows). The Mean column is just the window; the figure is printed as
 /// "// RingIdle" lines (and appended to <c>$TMPDIR/elara-ring-idle.txt</c>) as a share of one core.
 /// </summary>
 [MemoryDiagnoser]
@@ -17,8 +16,7 @@ namespace Elara.Fast.Benchmarks.Ring;
 public class RingIdleCostBenchmarks
 {
     private EventGraph<long> _graph = null!;
-    private TimeSpan _cpu;
-    private TimeSpan _wall;
+    private readonly List<double> _shares = [];
 
     [Params("BusySpin", "Yielding", "Sleeping", "Blocking", "TimeoutBlocking", "Backoff")]
     public string Strategy { get; set; } = "Backoff";
@@ -39,19 +37,18 @@ public class RingIdleCostBenchmarks
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpu = process.TotalProcessorTime;
-        var jit = JitInfo.GetCompilationTime();
         var wall = Stopwatch.StartNew();
         Thread.Sleep(250);
         process.Refresh();
-        _cpu += process.TotalProcessorTime - cpu - (JitInfo.GetCompilationTime() - jit);
-        _wall += wall.Elapsed;
+        _shares.Add((process.TotalProcessorTime - cpu).TotalMilliseconds / wall.Elapsed.TotalMilliseconds);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _graph.Dispose();
-        var line = string.Create(CultureInfo.InvariantCulture, $"// RingIdle {Strategy}: {100 * _cpu.TotalMilliseconds / _wall.TotalMilliseconds:F2} % of one core (3 idle consumers; {_cpu.TotalMilliseconds:F1} ms CPU in {_wall.TotalMilliseconds:F0} ms)");
+        _shares.Sort();
+        var line = string.Create(CultureInfo.InvariantCulture, $"// RingIdle {Strategy}: median {100 * _shares[_shares.Count / 2]:F2} % of one core, min {100 * _shares[0]:F2} %, max {100 * _shares[^1]:F2} % (process CPU, 3 idle consumers, {_shares.Count} windows of 250 ms)");
         Console.WriteLine(line);
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "elara-ring-idle.txt"), line + Environment.NewLine);
     }
