@@ -155,14 +155,19 @@ public class RingTopologyBenchmarks
         }
 
         _graph?.Dispose();
-        foreach (var channel in _channels)
+
+        // Upstream first, and wait for each stage to finish before closing the one it feeds: closing all at once
+        // makes a pump still forwarding throw on its own thread (and take an in-process run down with it).
+        for (var i = 0; i < _channels.Length; i++)
         {
-            channel.Writer.TryComplete();
+            _channels[i].Writer.TryComplete();
+            _channelPumps[i].Wait();
         }
 
-        foreach (var collection in _collections)
+        for (var i = 0; i < _collections.Length; i++)
         {
-            collection.CompleteAdding();
+            _collections[i].CompleteAdding();
+            _collectionPumps[i].Join();
         }
     }
 
