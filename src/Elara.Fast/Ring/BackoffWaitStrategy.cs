@@ -89,4 +89,7 @@ public sealed class BackoffWaitStrategy : IWaitStrategy
 
     /// <inheritdoc />
     public void Signal() => _lot.Wake();
+
+    /// <summary>Consumers parked right now (for tests and diagnostics).</summary>
+    internal int ParkedCount => _lot.ParkedCount;
 }

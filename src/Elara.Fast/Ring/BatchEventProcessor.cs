@@ -111,7 +111,7 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
     {
         lock (_stateLock)
         {
-            if (_thread is not null)
+            if (_thread is { IsAlive: true })
             {
                 Primitives.ThrowHelper.ThrowInvalidOperation("The processor is already running; halt it before starting it again.");
             }
@@ -208,9 +208,12 @@ public sealed class BatchEventProcessor<T, THandler> : IEventProcessor
                             Invoke(static (h, n) => h.OnBatchStart(n), batchStart, available - next + 1, nameof(IBatchStartHandler.OnBatchStart));
                         }
 
+                        // Base and mask in locals: the JIT cannot hoist the ring's fields past the handler's heap stores.
+                        ref var entries = ref ring.FirstEntry;
+                        var mask = ring.IndexMask;
                         for (; next <= available; next++)
                         {
-                            handler.OnEvent(ref ring[next], next, next == available);
+                            handler.OnEvent(ref Unsafe.Add(ref entries, (nint)(next & mask)), next, next == available);
                         }
                     }
                     else

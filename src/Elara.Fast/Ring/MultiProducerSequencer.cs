@@ -39,10 +39,7 @@ public sealed class MultiProducerSequencer : Sequencer
     /// <inheritdoc />
     public override long Next(int n)
     {
-        if ((uint)(n - 1) >= (uint)BufferSize)
-        {
-            RingSize.ThrowClaimSize(n, BufferSize);
-        }
+        ValidateClaim(n);
 
         // Full fence (lock xadd): every producer gets a distinct range; waiting for room happens after the claim.
         var next = CursorSequence.AddAndGet(n);
@@ -64,10 +61,7 @@ public sealed class MultiProducerSequencer : Sequencer
     /// <inheritdoc />
     public override bool TryNext(int n, out long highSequence)
     {
-        if ((uint)(n - 1) >= (uint)BufferSize)
-        {
-            RingSize.ThrowClaimSize(n, BufferSize);
-        }
+        ValidateClaim(n);
 
         long current, next;
         do

@@ -20,6 +20,9 @@ internal sealed class ParkingLot
     // of the handshake); read with Volatile after the signaller's own fence.
     private int _parked;
 
+    /// <summary>Threads parked right now (for tests and diagnostics).</summary>
+    public int ParkedCount => Volatile.Read(ref _parked);
+
     /// <summary>Parks until signalled, <paramref name="timeoutMilliseconds"/> elapses, or the barrier has what was asked.</summary>
     public void Park(long sequence, SequenceBarrier barrier, int timeoutMilliseconds)
     {

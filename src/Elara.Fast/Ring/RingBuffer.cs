@@ -77,6 +77,16 @@ public sealed class RingBuffer<T>
         get => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (nint)(Padding + (sequence & _indexMask)));
     }
 
+    /// <summary>Slot 0, for loops that hoist the base and the mask (the processor's batch loop).</summary>
+    internal ref T FirstEntry
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), Padding);
+    }
+
+    /// <summary><see cref="Size"/> − 1: the index of sequence s is <c>s &amp; IndexMask</c>.</summary>
+    internal long IndexMask => _indexMask;
+
     /// <inheritdoc cref="Sequencer.Next()" />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long Next() => _singleProducer is { } single ? single.Next(1) : _multiProducer!.Next(1);

@@ -141,6 +141,16 @@ public abstract class Sequencer
         return true;
     }
 
+    /// <summary>Refuses a claim of fewer than one or more than <see cref="BufferSize"/> sequences.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected void ValidateClaim(int n)
+    {
+        if ((uint)(n - 1) >= (uint)BufferSize)
+        {
+            RingSize.ThrowClaimSize(n, BufferSize);
+        }
+    }
+
     /// <summary>Waits (spin, yield, then sleep) until the slowest gating sequence reaches <paramref name="wrapPoint"/>; returns that minimum.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private protected long WaitForCapacity(long wrapPoint, long produced)

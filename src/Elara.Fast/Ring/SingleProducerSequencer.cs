@@ -29,10 +29,7 @@ public sealed class SingleProducerSequencer : Sequencer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override long Next(int n)
     {
-        if ((uint)(n - 1) >= (uint)BufferSize)
-        {
-            RingSize.ThrowClaimSize(n, BufferSize);
-        }
+        ValidateClaim(n);
 
         // Producer-thread-only fields: plain loads and stores (this is why only one thread may produce).
         var current = _state.NextValue;
@@ -55,10 +52,7 @@ public sealed class SingleProducerSequencer : Sequencer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override bool TryNext(int n, out long highSequence)
     {
-        if ((uint)(n - 1) >= (uint)BufferSize)
-        {
-            RingSize.ThrowClaimSize(n, BufferSize);
-        }
+        ValidateClaim(n);
 
         var current = _state.NextValue;
         var next = current + n;

@@ -53,4 +53,7 @@ public sealed class TimeoutBlockingWaitStrategy : IWaitStrategy
 
     /// <inheritdoc />
     public void Signal() => _lot.Wake();
+
+    /// <summary>Consumers parked right now (for tests and diagnostics).</summary>
+    internal int ParkedCount => _lot.ParkedCount;
 }
