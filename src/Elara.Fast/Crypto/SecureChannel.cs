@@ -147,6 +147,14 @@ public sealed class SecureChannel : IDisposable
         => _time.GetElapsedTime(Volatile.Read(ref _keysInstalledAt)) >= RekeyAfterTime
            || Volatile.Read(ref _sealedSinceInstall) >= RekeyAfterFrames;
 
+    /// <summary>
+    /// Epoch keys derived for frames two or more epochs ahead (every frame of an epoch lost, or a forgery
+    /// naming a future epoch) under the current receive keys: the cost a hostile peer can impose without
+    /// authenticating, one derivation per distinct epoch (docs/crypto.md, "Epochs"). A recent value when read
+    /// off the Open thread.
+    /// </summary>
+    public long EpochProbeDerivations => Volatile.Read(ref _receive).ProbeDerivations;
+
     /// <summary>How many Seal calls ended with <paramref name="status"/>.</summary>
     /// <param name="status">The outcome to count.</param>
     /// <returns>The count (a recent value when read from another thread).</returns>

@@ -144,6 +144,33 @@ public sealed class SecureChannelTests
         AssertOpens(bob, SealOk(alice, PacketClass.Core, payload), payload);
     }
 
+    [Fact]
+    public void Forgeries_naming_a_future_epoch_cost_one_derivation_per_epoch_and_move_nothing()
+    {
+        using var pair = new ChannelPair();
+        var (alice, bob) = (pair.Alice, pair.Bob);
+        var payload = CryptoTestFrames.Payload(30, 1);
+        AssertOpens(bob, SealOk(alice, PacketClass.Core, payload), payload);
+        for (var i = 0; i < 100; i++)
+        {
+            var forged = SealOk(alice, PacketClass.Core, payload);
+            forged[HeaderOffsets.KeyEpoch] = (byte)(5 + (i % 2));
+            Assert.Equal(OpenStatus.AuthenticationFailed, bob.Open(forged, out _));
+        }
+
+        Assert.InRange(bob.EpochProbeDerivations, 2, 100);
+        var sameEpoch = SealOk(alice, PacketClass.Core, payload);
+        sameEpoch[HeaderOffsets.KeyEpoch] = 7;
+        var before = bob.EpochProbeDerivations;
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(OpenStatus.AuthenticationFailed, bob.Open((byte[])sameEpoch.Clone(), out _));
+        }
+
+        Assert.Equal(before + 1, bob.EpochProbeDerivations);
+        AssertOpens(bob, SealOk(alice, PacketClass.Core, payload), payload);
+    }
+
     /// <summary>
     /// The reference implementation derives a key per message by counting receptions, so one lost packet breaks
     /// every later one. Here, with 30 % loss, reordering within a window and duplicates, across sequence wraps and
