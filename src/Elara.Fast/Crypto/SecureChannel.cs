@@ -120,7 +120,7 @@ public sealed class SecureChannel : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _graceTicks = ToTicks(RekeyGracePeriod);
         _send = new SendKeyGeneration(sendSecret, suite, chacha, confirmed: true);
-        _receive = new ReceiveKeyGeneration(receiveSecret, suite, chacha);
+        _receive = new ReceiveKeyGeneration(receiveSecret, suite, chacha, _time);
         _keysInstalledAt = _time.GetTimestamp();
         // The timer holds the channel only weakly, so an undisposed channel can still be collected (and its
         // timer with it) instead of being rooted by the timer queue forever.
@@ -301,7 +301,7 @@ public sealed class SecureChannel : IDisposable
             }
 
             var send = new SendKeyGeneration(newSendSecret, _suite, _chacha, confirmed: activation == KeyActivation.Immediate);
-            var receive = new ReceiveKeyGeneration(newReceiveSecret, _suite, _chacha)
+            var receive = new ReceiveKeyGeneration(newReceiveSecret, _suite, _chacha, _time)
             {
                 SendToConfirm = activation == KeyActivation.Immediate ? null : send,
             };
