@@ -9,5 +9,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return DecodeCommand.Create();
+        yield return KeygenCommand.Create();
+        yield return StunCommand.Create();
     }
 }

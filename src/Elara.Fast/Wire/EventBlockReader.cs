@@ -22,6 +22,8 @@ public ref struct EventBlockReader
     private int _position;
     private int _currentStart;
     private int _currentLength;
+    private int _currentVectorLength;
+    private Mutation _currentMutation;
 
     /// <summary>Starts a walk over <paramref name="payload"/>.</summary>
     /// <param name="payload">The plaintext payload (the bytes between the header and the tag, once opened).</param>
@@ -31,6 +33,8 @@ public ref struct EventBlockReader
         _position = 0;
         _currentStart = 0;
         _currentLength = 0;
+        _currentVectorLength = 0;
+        _currentMutation = default;
         Status = WireStatus.Ok;
         Offset = 0;
         Count = 0;
@@ -50,16 +54,13 @@ public ref struct EventBlockReader
     {
         get
         {
-            // Already validated by MoveNext: re-slice without re-checking.
+            // Validated and parsed by MoveNext; this only slices.
             var block = _payload.Slice(_currentStart, _currentLength);
-            int vvLength = BinaryPrimitives.ReadUInt16LittleEndian(block[9..]);
-            var delta = block[(11 + vvLength + 2)..];
-            Mutation.TryParse(delta, out var mutation, out _);
             return new EventBlock(
                 (EventType)block[0],
                 new StateId(BinaryPrimitives.ReadUInt64LittleEndian(block[1..])),
-                new VersionVectorEntries(block.Slice(11, vvLength)),
-                mutation,
+                new VersionVectorEntries(block.Slice(11, _currentVectorLength)),
+                _currentMutation,
                 block,
                 _currentStart);
         }
@@ -124,12 +125,14 @@ public ref struct EventBlockReader
         }
 
         var deltaAt = deltaLengthAt + 2;
-        var status = Mutation.TryParse(rest.Slice(deltaAt, deltaLength), out _, out var faultAt);
+        var status = Mutation.TryParse(rest.Slice(deltaAt, deltaLength), out var mutation, out var faultAt);
         if (status != WireStatus.Ok)
         {
             return Fail(status, faultAt < 0 ? start + deltaLengthAt : start + deltaAt + faultAt);
         }
 
+        _currentMutation = mutation;
+        _currentVectorLength = vvLength;
         _currentStart = start;
         _currentLength = deltaAt + deltaLength;
         _position = start + _currentLength;

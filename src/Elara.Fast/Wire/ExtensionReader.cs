@@ -22,6 +22,7 @@ public ref struct ExtensionReader
     private readonly ReadOnlySpan<byte> _area;
     private int _position;
     private int _currentStart;
+    private int _currentValueStart;
     private int _currentLength;
     private uint _seen;
     private ExtensionType _currentType;
@@ -33,6 +34,7 @@ public ref struct ExtensionReader
         _area = extensionArea;
         _position = 0;
         _currentStart = 0;
+        _currentValueStart = 0;
         _currentLength = 0;
         _seen = 0;
         _currentType = 0;
@@ -47,7 +49,7 @@ public ref struct ExtensionReader
     public int Offset { get; private set; }
 
     /// <summary>The extension found by the last successful <see cref="MoveNext"/>.</summary>
-    public readonly Extension Current => new(_currentType, _area.Slice(_currentStart + 2, _currentLength), _currentStart);
+    public readonly Extension Current => new(_currentType, _area.Slice(_currentValueStart, _currentLength), _currentStart);
 
     /// <summary>Lets <c>foreach</c> walk the area (check <see cref="Status"/> on a copy kept outside if needed).</summary>
     /// <returns>This reader, from its current position.</returns>
@@ -110,6 +112,7 @@ public ref struct ExtensionReader
 
         _currentType = type;
         _currentStart = start;
+        _currentValueStart = start + 2;
         _currentLength = length;
         _position = start + 2 + length;
         Offset = _position;
