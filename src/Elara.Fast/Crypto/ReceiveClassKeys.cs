@@ -26,17 +26,25 @@ internal sealed class ReceiveEpoch(IFrameAead aead) : IDisposable
 /// as too old; its key is gone, so nothing under it can be replayed.</para>
 /// <para>If every frame of an epoch was lost, the next frame arrives two or more epochs ahead. Such a frame
 /// (at most <see cref="MaxEpochJump"/> ahead) gets its key derived into a single probe slot; if its tag
-/// verifies the window jumps there. A forged frame can cost one derivation per distinct epoch it names
-/// (counted in <see cref="ProbeDerivations"/>), never an unbounded amount of memory.</para>
+/// verifies the window jumps there. A derivation is expensive (HKDF plus a key import: NSec's guarded key
+/// memory costs ≈ 0.2 ms of CPU here, docs/crypto.md), and a forged frame can name any epoch, so a class
+/// derives at most one probe key per <see cref="MinProbeInterval"/>; a frame refused by that limit counts as
+/// <see cref="OpenStatus.UnknownEpoch"/> and the next one after the interval recovers. Derivations are
+/// counted in <see cref="ProbeDerivations"/>.</para>
 /// </remarks>
 internal sealed class ReceiveClassKeys : IDisposable
 {
     /// <summary>How far ahead of the newest authenticated epoch a frame may be and still be tried.</summary>
     public const int MaxEpochJump = 64;
 
+    /// <summary>At most one probe derivation per class and generation in this interval.</summary>
+    public static readonly TimeSpan MinProbeInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly byte[] _classKey = new byte[TrafficKeySchedule.SecretLength];
     private readonly CryptoSuite _suite;
     private readonly ChaChaImplementation _chacha;
+    private readonly TimeProvider _time;
+    private long _nextProbeAllowed = long.MinValue;
     private ReceiveEpoch? _previous;
     private ReceiveEpoch _current;
     private ReceiveEpoch? _next;
@@ -44,8 +52,9 @@ internal sealed class ReceiveClassKeys : IDisposable
     private int _probeEpoch = -1;
     private int _epochNumber;
 
-    public ReceiveClassKeys(ReadOnlySpan<byte> directionSecret, PacketClass packetClass, CryptoSuite suite, ChaChaImplementation chacha)
+    public ReceiveClassKeys(ReadOnlySpan<byte> directionSecret, PacketClass packetClass, CryptoSuite suite, ChaChaImplementation chacha, TimeProvider time)
     {
+        _time = time;
         TrafficKeySchedule.DeriveClassKey(directionSecret, packetClass, _classKey);
         _suite = suite;
         _chacha = chacha;
@@ -89,8 +98,7 @@ internal sealed class ReceiveClassKeys : IDisposable
             return OpenStatus.UnknownEpoch;
         }
 
-        epoch = Probe(epochNumber);
-        return OpenStatus.Ok;
+        return TryProbe(epochNumber, out epoch);
     }
 
     /// <summary>After a frame of <paramref name="epochNumber"/> authenticated: move the key window forward if it is newer.</summary>
@@ -130,17 +138,26 @@ internal sealed class ReceiveClassKeys : IDisposable
         CryptographicOperations.ZeroMemory(_classKey);
     }
 
-    private ReceiveEpoch Probe(int epochNumber)
+    private OpenStatus TryProbe(int epochNumber, out ReceiveEpoch epoch)
     {
         if (_probeEpoch != epochNumber)
         {
+            var now = _time.GetTimestamp();
+            if (now < _nextProbeAllowed)
+            {
+                epoch = null!;
+                return OpenStatus.UnknownEpoch;
+            }
+
+            _nextProbeAllowed = now + (long)(MinProbeInterval.TotalSeconds * _time.TimestampFrequency);
             _probe?.Dispose();
             _probe = Derive(epochNumber);
             _probeEpoch = epochNumber;
             ProbeDerivations++;
         }
 
-        return _probe!;
+        epoch = _probe!;
+        return OpenStatus.Ok;
     }
 
     private ReceiveEpoch Derive(int epochNumber) => new(EpochKeys.Create(_classKey, (ushort)epochNumber, _suite, _chacha));

@@ -7,11 +7,11 @@ internal sealed class ReceiveKeyGeneration : IDisposable
 {
     private readonly ReceiveClassKeys[] _classes = new ReceiveClassKeys[PacketClassExtensions.Count];
 
-    public ReceiveKeyGeneration(ReadOnlySpan<byte> directionSecret, CryptoSuite suite, ChaChaImplementation chacha)
+    public ReceiveKeyGeneration(ReadOnlySpan<byte> directionSecret, CryptoSuite suite, ChaChaImplementation chacha, TimeProvider time)
     {
         for (var i = 0; i < _classes.Length; i++)
         {
-            _classes[i] = new ReceiveClassKeys(directionSecret, (PacketClass)i, suite, chacha);
+            _classes[i] = new ReceiveClassKeys(directionSecret, (PacketClass)i, suite, chacha, time);
         }
     }
 

@@ -120,7 +120,7 @@ public sealed class SecureChannel : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _graceTicks = ToTicks(RekeyGracePeriod);
         _send = new SendKeyGeneration(sendSecret, suite, chacha, confirmed: true);
-        _receive = new ReceiveKeyGeneration(receiveSecret, suite, chacha);
+        _receive = new ReceiveKeyGeneration(receiveSecret, suite, chacha, _time);
         _keysInstalledAt = _time.GetTimestamp();
         // The timer holds the channel only weakly, so an undisposed channel can still be collected (and its
         // timer with it) instead of being rooted by the timer queue forever.
@@ -146,6 +146,14 @@ public sealed class SecureChannel : IDisposable
     public bool RekeyDue
         => _time.GetElapsedTime(Volatile.Read(ref _keysInstalledAt)) >= RekeyAfterTime
            || Volatile.Read(ref _sealedSinceInstall) >= RekeyAfterFrames;
+
+    /// <summary>
+    /// Epoch keys derived for frames two or more epochs ahead (every frame of an epoch lost, or a forgery
+    /// naming a future epoch) under the current receive keys: the cost a hostile peer can impose without
+    /// authenticating, one derivation per distinct epoch (docs/crypto.md, "Epochs"). A recent value when read
+    /// off the Open thread.
+    /// </summary>
+    public long EpochProbeDerivations => Volatile.Read(ref _receive).ProbeDerivations;
 
     /// <summary>How many Seal calls ended with <paramref name="status"/>.</summary>
     /// <param name="status">The outcome to count.</param>
@@ -293,7 +301,7 @@ public sealed class SecureChannel : IDisposable
             }
 
             var send = new SendKeyGeneration(newSendSecret, _suite, _chacha, confirmed: activation == KeyActivation.Immediate);
-            var receive = new ReceiveKeyGeneration(newReceiveSecret, _suite, _chacha)
+            var receive = new ReceiveKeyGeneration(newReceiveSecret, _suite, _chacha, _time)
             {
                 SendToConfirm = activation == KeyActivation.Immediate ? null : send,
             };

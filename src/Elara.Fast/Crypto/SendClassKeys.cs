@@ -34,9 +34,6 @@ internal sealed class SendClassKeys : IDisposable
         _aead = EpochKeys.Create(_classKey, 0, suite, chacha);
     }
 
-    /// <summary>The wire epoch field the next frame will carry (tests and diagnostics).</summary>
-    public ushort CurrentEpochField => (ushort)_epochNumber;
-
     /// <summary>
     /// Takes the next (epoch, sequence) and the key to seal with, given the channel's epoch-clock tick count;
     /// false when the generation is used up.
@@ -50,8 +47,13 @@ internal sealed class SendClassKeys : IDisposable
         }
         else if (_nextSequence > ushort.MaxValue || epochTick - _epochStartTick >= 2)
         {
-            if (!TryAdvanceEpoch(epochTick))
+            if (_epochNumber < ushort.MaxValue)
             {
+                AdvanceEpoch(epochTick);
+            }
+            else if (_nextSequence > ushort.MaxValue)
+            {
+                // The generation's last epoch is used up; the clock alone keeps using it until a rekey.
                 epochField = 0;
                 sequence = 0;
                 aead = null!;
@@ -71,18 +73,12 @@ internal sealed class SendClassKeys : IDisposable
         CryptographicOperations.ZeroMemory(_classKey);
     }
 
-    private bool TryAdvanceEpoch(int epochTick)
+    private void AdvanceEpoch(int epochTick)
     {
-        if (_epochNumber == ushort.MaxValue)
-        {
-            return false;
-        }
-
         _epochNumber++;
         _aead.Dispose();
         _aead = EpochKeys.Create(_classKey, (ushort)_epochNumber, _suite, _chacha);
         _nextSequence = 0;
         _epochStartTick = epochTick;
-        return true;
     }
 }

@@ -14,7 +14,7 @@ public sealed class KeyZeroingTests
     {
         var secret = CryptoTestFrames.Secret(5);
         var send = new SendClassKeys(secret, PacketClass.Core, CryptoSuite.ChaCha20Poly1305, ChaChaImplementation.NSec);
-        var receive = new ReceiveClassKeys(secret, PacketClass.Core, CryptoSuite.Aes256Gcm, ChaChaImplementation.NSec);
+        var receive = new ReceiveClassKeys(secret, PacketClass.Core, CryptoSuite.Aes256Gcm, ChaChaImplementation.NSec, TimeProvider.System);
         var sendKey = ClassKeyOf(send);
         var receiveKey = ClassKeyOf(receive);
         Assert.Contains(sendKey, b => b != 0);

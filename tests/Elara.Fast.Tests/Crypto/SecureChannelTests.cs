@@ -144,6 +144,33 @@ public sealed class SecureChannelTests
         AssertOpens(bob, SealOk(alice, PacketClass.Core, payload), payload);
     }
 
+    [Fact]
+    public void Forgeries_naming_future_epochs_cost_at_most_one_derivation_per_interval_and_move_nothing()
+    {
+        using var pair = new ChannelPair();
+        var (time, alice, bob) = (pair.Time, pair.Alice, pair.Bob);
+        var payload = CryptoTestFrames.Payload(30, 1);
+        AssertOpens(bob, SealOk(alice, PacketClass.Core, payload), payload);
+        for (var i = 0; i < 100; i++)
+        {
+            var forged = SealOk(alice, PacketClass.Core, payload);
+            forged[HeaderOffsets.KeyEpoch] = (byte)(5 + (i % 2));
+            Assert.Equal(i % 2 == 0 ? OpenStatus.AuthenticationFailed : OpenStatus.UnknownEpoch, bob.Open(forged, out _));
+        }
+
+        Assert.Equal(1, bob.EpochProbeDerivations);
+        time.Advance(ReceiveClassKeys.MinProbeInterval);
+        var sameEpoch = SealOk(alice, PacketClass.Core, payload);
+        sameEpoch[HeaderOffsets.KeyEpoch] = 7;
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(OpenStatus.AuthenticationFailed, bob.Open((byte[])sameEpoch.Clone(), out _));
+        }
+
+        Assert.Equal(2, bob.EpochProbeDerivations);
+        AssertOpens(bob, SealOk(alice, PacketClass.Core, payload), payload);
+    }
+
     /// <summary>
     /// The reference implementation derives a key per message by counting receptions, so one lost packet breaks
     /// every later one. Here, with 30 % loss, reordering within a window and duplicates, across sequence wraps and
