@@ -92,10 +92,19 @@ public sealed class VideoSender
             VideoLevel.Half => 1,
             _ => 2,
         };
-        _scaled[0].CopyFrom(source);
-        for (var r = 1; r <= resolution; r++)
+        if (resolution == 0)
         {
-            _scaled[r - 1].DownscaleInto(_scaled[r], _vectorWidth);
+            // Full size: a private copy, so numbering the frame never touches the caller's.
+            _scaled[0].CopyFrom(source);
+        }
+        else
+        {
+            // Lower levels downscale straight from the caller's frame: no full-size copy per frame.
+            source.DownscaleInto(_scaled[1], _vectorWidth);
+            for (var r = 2; r <= resolution; r++)
+            {
+                _scaled[r - 1].DownscaleInto(_scaled[r], _vectorWidth);
+            }
         }
 
         var frame = _scaled[resolution];
