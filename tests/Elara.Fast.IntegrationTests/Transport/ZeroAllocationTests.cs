@@ -11,7 +11,8 @@ public sealed class ProcessWideAllocation;
 /// process-wide <see cref="GC.GetTotalAllocatedBytes"/> with no other test running; the sender uses
 /// <c>SendTo(ReadOnlySpan, SocketFlags, SocketAddress)</c>, itself 0 B. One allocation per datagram would be at least
 /// 24 B × 20 000 = 480 kB; the bound of 32 kB leaves room for the runtime's own background work (tiering, timers)
-/// and still fails for any per-datagram allocation.
+/// and still fails for any per-datagram allocation. The best of up to three windows is judged, so one background burst
+/// does not fail the test while a per-datagram allocation fails all three.
 /// </summary>
 [Collection(nameof(ProcessWideAllocation))]
 public sealed class ZeroAllocationTests
@@ -45,12 +46,23 @@ public sealed class ZeroAllocationTests
             var handler = new CountingHandler();
 
             Pump(warmUp);
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            var received = Pump(measured);
-            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            // Up to three measured windows, the best one judged: an allocation per datagram (≥ 480 kB) fails every
+            // window, while a burst of the runtime's own background work (seen once: 43 kB in a window that waited
+            // 15 s for datagrams on a loaded machine) does not repeat in all three.
+            long allocated = long.MaxValue, received = 0;
+            for (var window = 0; window < 3 && allocated >= 32 * 1024; window++)
+            {
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                var got = Pump(measured);
+                var bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+                Assert.True(got >= measured * 0.9, $"only {got} of {measured} datagrams arrived");
+                if (bytes < allocated)
+                {
+                    (allocated, received) = (bytes, got);
+                }
+            }
 
-            Assert.True(received >= measured * 0.9, $"only {received} of {measured} datagrams arrived");
-            Assert.True(allocated < 32 * 1024, $"{allocated} B allocated over {received} datagrams ({allocated / (double)received:F2} B each)");
+            Assert.True(allocated < 32 * 1024, $"{allocated} B allocated over {received} datagrams ({allocated / (double)received:F2} B each) in the best of three windows");
 
             long Pump(int count)
             {
