@@ -11,7 +11,7 @@ namespace Elara.Fast.Benchmarks.Transport;
 /// Whole-process UDP receivers and senders for bench/udp-ingress.sh (not BenchmarkDotNet: the kernel, the sender
 /// and the receiver run as separate pinned processes). Output lines mirror native/udp-sink and udp-blast:
 /// <code>
-/// Elara.Fast.Benchmarks ingress --mode recvmmsg|portable|async|blocking --port P [--bind ADDR] [--count N] [--idle-ms MS]
+/// Elara.Fast.Benchmarks ingress --mode recvmmsg|portable|portable-eventargs|async|blocking --port P [--bind ADDR] [--count N] [--idle-ms MS] [--outstanding N]
 /// Elara.Fast.Benchmarks egress  --mode recvmmsg|portable --dest ADDR --port P [--count N] [--size B]
 /// </code>
 /// CPU, GC collections and allocated bytes are measured from the first datagram to the end (the idle tail parks).
@@ -51,8 +51,15 @@ public static class UdpProcessBenchmark
         var idle = TimeSpan.FromMilliseconds(GetLong(options, "idle-ms", 1000));
         using IReceiver receiver = mode switch
         {
-            "recvmmsg" => new RingReceiver(SocketTransportMode.LinuxKernelBatch, bind, 1),
-            "portable" => new RingReceiver(SocketTransportMode.Portable, bind, (int)GetLong(options, "outstanding", new SocketTransportOptions().OutstandingReceives)),
+            "recvmmsg" => new RingReceiver(new SocketTransportOptions { BindEndPoint = bind, Mode = SocketTransportMode.LinuxKernelBatch }),
+            "portable" => new RingReceiver(new SocketTransportOptions { BindEndPoint = bind, Mode = SocketTransportMode.Portable }),
+            "portable-eventargs" => new RingReceiver(new SocketTransportOptions
+            {
+                BindEndPoint = bind,
+                Mode = SocketTransportMode.Portable,
+                PortableReceive = PortableReceiveModel.PostedEventArgs,
+                OutstandingReceives = (int)GetLong(options, "outstanding", new SocketTransportOptions().OutstandingReceives),
+            }),
             "blocking" => new BlockingReceiver(bind),
             "async" => new AsyncReceiver(bind),
             _ => throw new ArgumentException($"unknown mode {mode}"),
@@ -65,7 +72,7 @@ public static class UdpProcessBenchmark
         meter.Stop();
         var loss = expected > 0 ? 100.0 * (expected - received) / expected : 0;
         Console.WriteLine(FormattableString.Invariant(
-            $"ingress mode={mode} received={received} expected={expected} loss_pct={loss:F3} seconds={meter.Seconds:F3} pps={received / meter.Seconds:F0} cpu_us={meter.CpuMicroseconds:F0} cpu_us_per_pkt={meter.CpuMicroseconds / Math.Max(1, received):F3} gc0={meter.Gen0} gc1={meter.Gen1} gc2={meter.Gen2} allocated_bytes={meter.Allocated} {receiver.Describe()}"));
+            $"ingress mode={mode} received={received} expected={expected} loss_pct={loss:F3} seconds={meter.Seconds:F3} pps={received / meter.Seconds:F0} cpu_us={meter.CpuMicroseconds:F0} cpu_us_per_pkt={meter.CpuMicroseconds / Math.Max(1, received):F3} user_us_per_pkt={meter.UserMicroseconds / Math.Max(1, received):F3} gc0={meter.Gen0} gc1={meter.Gen1} gc2={meter.Gen2} allocated_bytes={meter.Allocated} {receiver.Describe()}"));
         return 0;
     }
 
@@ -118,17 +125,20 @@ public static class UdpProcessBenchmark
 
     private sealed class RingReceiver : IReceiver
     {
+        /// <summary>Ring slots; ELARA_BENCH_RING overrides the 32 768 default (to study cache effects).</summary>
+        private static readonly int RingSize = int.TryParse(Environment.GetEnvironmentVariable("ELARA_BENCH_RING"), out var size) ? size : 1 << 15;
+
         private readonly IDatagramTransport _transport;
         private readonly IngressPoller _poller;
         private long _ringFullAtReset;
         private long _batchesAtReset;
         private long _receivedAtReset;
 
-        public RingReceiver(SocketTransportMode mode, IPEndPoint bind, int outstanding)
+        public RingReceiver(SocketTransportOptions options)
         {
-            _transport = DatagramTransport.Create(new SocketTransportOptions { BindEndPoint = bind, Mode = mode, OutstandingReceives = outstanding });
+            _transport = DatagramTransport.Create(options);
             // Sleeping consumer: producers never signal, and the consumer costs ≈ one wake-up per millisecond when idle.
-            var ring = new IngressRing(1 << 15, 1500, new SleepingWaitStrategy());
+            var ring = new IngressRing(RingSize, 1500, new SleepingWaitStrategy());
             _poller = new IngressPoller(ring);
             _transport.Start(ring);
         }
@@ -369,6 +379,8 @@ public static class UdpProcessBenchmark
         private long _endWall;
         private TimeSpan _startCpu;
         private TimeSpan _endCpu;
+        private TimeSpan _startUser;
+        private TimeSpan _endUser;
         private int _gen0;
         private int _gen1;
         private int _gen2;
@@ -381,6 +393,9 @@ public static class UdpProcessBenchmark
 
         public double CpuMicroseconds => (_endCpu - _startCpu).TotalMicroseconds;
 
+        /// <summary>User-mode CPU only: the process's own work, without the kernel's share of each receive.</summary>
+        public double UserMicroseconds => (_endUser - _startUser).TotalMicroseconds;
+
         public int Gen0 => _gen0;
 
         public int Gen1 => _gen1;
@@ -391,7 +406,9 @@ public static class UdpProcessBenchmark
 
         public void Start()
         {
-            _startCpu = Environment.CpuUsage.TotalTime;
+            var usage = Environment.CpuUsage;
+            _startCpu = usage.TotalTime;
+            _startUser = usage.UserTime;
             _startWall = Stopwatch.GetTimestamp();
             _gen0 = GC.CollectionCount(0);
             _gen1 = GC.CollectionCount(1);
@@ -408,7 +425,9 @@ public static class UdpProcessBenchmark
             }
 
             _stopped = true;
-            _endCpu = Environment.CpuUsage.TotalTime;
+            var usage = Environment.CpuUsage;
+            _endCpu = usage.TotalTime;
+            _endUser = usage.UserTime;
             _endWall = lastArrival != 0 ? lastArrival : Stopwatch.GetTimestamp();
             _gen0 = GC.CollectionCount(0) - _gen0;
             _gen1 = GC.CollectionCount(1) - _gen1;

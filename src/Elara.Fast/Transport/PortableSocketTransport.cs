@@ -7,23 +7,26 @@ using Microsoft.Extensions.ObjectPool;
 namespace Elara.Fast.Transport;
 
 /// <summary>
-/// The portable path: per socket, <see cref="SocketTransportOptions.OutstandingReceives"/> receives stay posted,
-/// each a reused <see cref="SocketAsyncEventArgs"/> whose buffer is the ring slot it claimed.
+/// The portable path: plain <see cref="Socket"/> calls that every platform has, in one of two receive models
+/// (<see cref="SocketTransportOptions.PortableReceive"/>).
 /// </summary>
 /// <remarks>
-/// <para>An operation claims one sequence, points its buffer at that slot (<c>SetBuffer(Memory)</c> over the pinned
-/// slab) and posts <c>ReceiveFromAsync</c>; on completion it writes the entry, publishes the sequence and posts again,
-/// looping while completions are synchronous. The socket completes queued receives in posting order, and each
-/// claims after the previous, so the ring sees sequences fill in order; a failed receive publishes its slot empty.
-/// The sender is captured in a <see cref="SocketAddressEndPoint"/>: no allocation per datagram.</para>
-/// <para>With several <c>SO_REUSEPORT</c> sockets a receive lands in its operation's own buffer and is copied into a
-/// slot claimed on arrival instead: a slot claimed by a receive parked on an idle socket would hold back every later
-/// sequence that the other sockets publish. (The same holds for any other producer sharing the ring with a
-/// single-socket portable transport: its sequences become visible once the transport's oldest posted receive
-/// completes. REVIEW: should timer ticks get their own ring when the portable path is in use?)</para>
-/// <para>The event args come from a bounded <see cref="ObjectPool{T}"/> sized sockets × outstanding receives; they
-/// are taken at <see cref="Start"/> and returned at shutdown. With the ring full an operation receives into its own
-/// scratch buffer and counts <see cref="DropReason.RingFull"/>.</para>
+/// <para><see cref="PortableReceiveModel.BlockingThread"/> (the default except on Windows): one thread per socket
+/// blocks in <c>ReceiveFrom(Span, SocketFlags, SocketAddress)</c> into a 64 KiB scratch buffer, so nothing is ever
+/// truncated by the socket; a kept datagram is copied into a slot claimed on arrival (a ≤ 1500 B copy against a
+/// system call of ≈ 2 µs here). One system call per datagram, which is what a .NET program can do without
+/// <c>recvmmsg</c>, and no claim is held while the socket is idle. Disposal shuts the socket down, which wakes a
+/// blocked receive on Linux; Windows aborts it on close; elsewhere the receive times out every
+/// <see cref="SocketTransportOptions.ReceivePollInterval"/> to look at the shutdown flag.</para>
+/// <para><see cref="PortableReceiveModel.PostedEventArgs"/> (the default on Windows): per socket,
+/// <see cref="SocketTransportOptions.OutstandingReceives"/> receives stay posted, each a reused
+/// <see cref="SocketAsyncEventArgs"/> from a bounded <see cref="ObjectPool{T}"/> (sockets × outstanding receives, taken
+/// at <see cref="Start"/> and returned at shutdown) with its own pinned slot-sized buffer; on completion the
+/// datagram is admitted, copied into a slot claimed then, published, and the receive is posted again (looping while
+/// completions are synchronous). A receive posted straight into a claimed slot would hold that claim while the
+/// socket is idle, and every later sequence published by another producer of the ring (another socket, a timer)
+/// would wait behind it; a test proves no path does.</para>
+/// <para>Both capture the sender in a reused <see cref="SocketAddress"/>: no allocation per datagram.</para>
 /// </remarks>
 public sealed class PortableSocketTransport : IDatagramTransport
 {
@@ -33,10 +36,13 @@ public sealed class PortableSocketTransport : IDatagramTransport
     private readonly ObjectPool<ReceiveOperation> _pool;
     private readonly List<ReceiveOperation> _operations = [];
     private readonly ManualResetEventSlim _allStopped = new(false);
-    private readonly bool _receiveIntoSlots;
+    private readonly PortableReceiveModel _model;
     private IIngressSink? _sink;
     private int _running;                   // operations not yet retired; Interlocked: they retire on pool threads
     private volatile bool _stopping;        // read by completions on pool threads
+
+    /// <summary>The largest UDP payload (IPv6 without jumbograms), rounded up: the blocking thread's scratch size.</summary>
+    private const int MaxDatagram = 65536;
 
     [ThreadStatic]
     private static SocketAddress? t_sendAddressV4;
@@ -49,11 +55,8 @@ public sealed class PortableSocketTransport : IDatagramTransport
         _group = group;
         _options = options;
         _logger = logger;
+        _model = options.EffectivePortableReceive;
         _pool = new DefaultObjectPool<ReceiveOperation>(new ReceiveOperationPolicy(this), group.Sockets.Length * options.OutstandingReceives);
-
-        // With several sockets, a claim parked on an idle socket would hold back every later sequence published
-        // through the others, so each receive lands in its operation's buffer and is copied into a slot on arrival.
-        _receiveIntoSlots = group.Sockets.Length == 1;
     }
 
     /// <inheritdoc/>
@@ -68,13 +71,21 @@ public sealed class PortableSocketTransport : IDatagramTransport
     /// <summary>Sockets sharing the port.</summary>
     public int SocketCount => _group.Sockets.Length;
 
-    /// <summary>Posted receives not yet retired (0 once disposal has returned).</summary>
+    /// <summary>The receive model in use (Automatic resolved for this platform).</summary>
+    public PortableReceiveModel ReceiveModel => _model;
+
+    /// <summary>Receive threads or posted receives not yet retired (0 once disposal has returned).</summary>
     internal int ActiveReceiveLoops => Volatile.Read(ref _running);
 
     /// <inheritdoc/>
     public void Start(IIngressSink sink)
     {
         IngressSinkSlot.Attach(ref _sink, sink);
+        if (_model == PortableReceiveModel.BlockingThread)
+        {
+            StartBlockingThreads();
+            return;
+        }
 
         for (var socketIndex = 0; socketIndex < _group.Sockets.Length; socketIndex++)
         {
@@ -143,32 +154,160 @@ public sealed class PortableSocketTransport : IDatagramTransport
         }
 
         _stopping = true;
-        _group.Dispose();
-        if (_operations.Count > 0)
+        if (_model == PortableReceiveModel.BlockingThread)
         {
-            // Closing the socket aborts every posted receive; each retires itself on completion.
-            // Not disposed afterwards: a straggler may still Set it from a pool thread, and without a WaitHandle
-            // (never requested here) it holds no kernel object.
+            foreach (var socket in _group.Sockets)
+            {
+                ShutDown(socket);
+            }
+        }
+
+        _group.Dispose();
+        if (Volatile.Read(ref _running) > 0)
+        {
+            // Closing the socket aborts every posted receive (each retires itself on completion); a blocked
+            // receive thread was woken by the shutdown (Linux), the close (Windows) or its receive timeout.
+            // Not disposed afterwards: a straggler may still Set it, and without a WaitHandle (never requested
+            // here) it holds no kernel object.
             _allStopped.Wait(_options.ReceivePollInterval * 4);
         }
     }
 
-    private void Post(ReceiveOperation operation)
+    private static void ShutDown(Socket socket)
     {
-        var sink = _sink!;
-        while (!_stopping)
+        try
         {
-            if (_receiveIntoSlots && sink.TryClaim(1, out var sequence))
+            // Wakes a receive blocked on this socket, even an unconnected UDP one on Linux (which answers ENOTCONN).
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void StartBlockingThreads()
+    {
+        // Where neither a shutdown (Linux) nor a close (Windows) wakes a blocked UDP receive, a timeout bounds it.
+        var needsTimeout = !OperatingSystem.IsLinux() && !OperatingSystem.IsWindows();
+        _running = _group.Sockets.Length;
+        for (var i = 0; i < _group.Sockets.Length; i++)
+        {
+            if (needsTimeout)
             {
-                operation.Sequence = sequence;
-                operation.SetBuffer(sink.GetSlotMemory(sequence));
-            }
-            else
-            {
-                operation.Sequence = -1;
-                operation.SetBuffer(operation.Scratch);
+                _group.Sockets[i].ReceiveTimeout = (int)Math.Clamp(_options.ReceivePollInterval.TotalMilliseconds, 1, int.MaxValue);
             }
 
+            var socketIndex = i;
+            new Thread(() => ReceiveBlocking(socketIndex)) { IsBackground = true, Name = $"elara-rx-{i}" }.Start();
+        }
+    }
+
+    /// <summary>
+    /// The receive thread of one socket in <see cref="PortableReceiveModel.BlockingThread"/>: one blocking receive
+    /// per datagram into scratch memory, then claim, copy and publish.
+    /// </summary>
+    private void ReceiveBlocking(int socketIndex)
+    {
+        var socket = _group.Sockets[socketIndex];
+        var source = new SocketAddress(_group.AddressFamily);
+        var capacity = source.Size;
+        var tally = Counters.CreateTally();
+
+        // The largest UDP payload: the socket never truncates, so TooLarge is decided against the slot.
+        var scratch = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
+        try
+        {
+            while (!_stopping)
+            {
+                int length;
+                source.Size = capacity;
+                try
+                {
+                    length = socket.ReceiveFrom(scratch, SocketFlags.None, source);
+                }
+                catch (SocketException exception)
+                {
+                    // Rare (ICMP errors reported on Windows, a missed wake-up's timeout): the only way this call
+                    // reports them. Counted and logged; the loop goes on.
+                    if (!_stopping && exception.SocketErrorCode != SocketError.TimedOut)
+                    {
+                        TransportLog.CountReceiveFailure(_logger, Counters, exception.SocketErrorCode, socketIndex);
+                    }
+
+                    continue;
+                }
+                catch (ObjectDisposedException)
+                {
+                    break;
+                }
+
+                if (_stopping)
+                {
+                    break;
+                }
+
+                Land(scratch.AsSpan(0, length), truncated: false, source, socketIndex, tally);
+            }
+        }
+        finally
+        {
+            RetireLoop();
+        }
+    }
+
+    /// <summary>
+    /// Lands a datagram received into scratch memory: admitted, then copied into a slot claimed now and published.
+    /// </summary>
+    /// <param name="received">The datagram in scratch memory.</param>
+    /// <param name="truncated">The socket cut it to fit the scratch buffer.</param>
+    /// <param name="source">Its sender.</param>
+    /// <param name="socketIndex">The socket it came through.</param>
+    /// <param name="tally">The calling receive thread's own count, or null to count with atomic adds.</param>
+    private void Land(ReadOnlySpan<byte> received, bool truncated, SocketAddress source, int socketIndex, ReceiveTally? tally)
+    {
+        var sink = _sink!;
+        if (!IngressFilter.TryAccept(received, truncated || received.Length > sink.SlotSize, out var kind, out var reason))
+        {
+            Counters.AddDropped(reason);
+            return;
+        }
+
+        if (!sink.TryClaim(1, out var sequence))
+        {
+            Counters.AddDropped(DropReason.RingFull);
+            return;
+        }
+
+        received.CopyTo(sink.GetSlotMemory(sequence).Span);
+        WriteEntry(sink, sequence, received.Length, kind, socketIndex, source);
+        sink.Publish(sequence, sequence);
+        if (tally is null)
+        {
+            Counters.AddReceived(1, received.Length);
+        }
+        else
+        {
+            tally.Add(received.Length);
+        }
+    }
+
+    private static void WriteEntry(IIngressSink sink, long sequence, int length, DatagramKind kind, int socketIndex, SocketAddress source)
+    {
+        ref var entry = ref sink.GetEntry(sequence);
+        entry.Length = length;
+        entry.Kind = kind;
+        entry.SocketIndex = (byte)socketIndex;
+        entry.Timestamp = Stopwatch.GetTimestamp();
+        entry.Source.CopyFrom(source);
+    }
+
+    private void Post(ReceiveOperation operation)
+    {
+        while (!_stopping)
+        {
             operation.EndPoint.Reset();
             bool pending;
             try
@@ -177,7 +316,7 @@ public sealed class PortableSocketTransport : IDatagramTransport
             }
             catch (ObjectDisposedException)
             {
-                // Disposal raced the post; the claimed slot is published empty below.
+                // Disposal raced the post.
                 operation.SocketError = SocketError.OperationAborted;
                 pending = false;
             }
@@ -196,57 +335,16 @@ public sealed class PortableSocketTransport : IDatagramTransport
     /// <summary>Runs on the thread that completed the receive (a pool thread, or the poster when synchronous).</summary>
     private void Complete(ReceiveOperation operation)
     {
-        var sink = _sink!;
         var error = operation.SocketError;
-        var length = operation.BytesTransferred;
-        var kept = false;
         var truncated = error == SocketError.MessageSize || (operation.SocketFlags & SocketFlags.Truncated) != 0;
         if (error == SocketError.Success || truncated)
         {
-            if (operation.Sequence < 0 && !_receiveIntoSlots && sink.TryClaim(1, out var claimed))
-            {
-                operation.Scratch.Span[..Math.Min(length, sink.SlotSize)].CopyTo(sink.GetSlotMemory(claimed).Span);
-                operation.Sequence = claimed;
-            }
-
-            var sequence = operation.Sequence;
-            var datagram = sequence >= 0 ? sink.GetSlotMemory(sequence).Span[..Math.Min(length, sink.SlotSize)] : default;
-            if (sequence < 0)
-            {
-                Counters.AddDropped(DropReason.RingFull);
-            }
-            else if (IngressFilter.TryAccept(datagram, truncated, out var kind, out var reason))
-            {
-                ref var entry = ref sink.GetEntry(sequence);
-                entry.Length = datagram.Length;
-                entry.Kind = kind;
-                entry.SocketIndex = (byte)operation.SocketIndex;
-                entry.Timestamp = Stopwatch.GetTimestamp();
-                entry.Source.CopyFrom(operation.EndPoint.Address);
-                kept = true;
-                Counters.AddReceived(1, datagram.Length);
-            }
-            else
-            {
-                Counters.AddDropped(reason);
-            }
+            var length = Math.Min(operation.BytesTransferred, operation.Scratch.Length);
+            Land(operation.Scratch.Span[..length], truncated, operation.EndPoint.Address, operation.SocketIndex, tally: null);
         }
         else if (!_stopping && error != SocketError.OperationAborted)
         {
             TransportLog.CountReceiveFailure(_logger, Counters, error, operation.SocketIndex);
-        }
-
-        if (operation.Sequence >= 0)
-        {
-            if (!kept)
-            {
-                ref var entry = ref sink.GetEntry(operation.Sequence);
-                entry.Length = 0;
-                entry.Kind = DatagramKind.Unknown;
-            }
-
-            sink.Publish(operation.Sequence, operation.Sequence);
-            operation.Sequence = -1;
         }
     }
 
@@ -258,16 +356,19 @@ public sealed class PortableSocketTransport : IDatagramTransport
 
     private void Retire(ReceiveOperation operation)
     {
-        Debug.Assert(operation.Sequence < 0, "Post only exits at the top of its loop, with nothing claimed.");
-
         _pool.Return(operation);
+        RetireLoop();
+    }
+
+    private void RetireLoop()
+    {
         if (Interlocked.Decrement(ref _running) == 0)
         {
             _allStopped.Set();
         }
     }
 
-    /// <summary>One posted receive: reused for the transport's life, never per datagram.</summary>
+    /// <summary>One posted receive into its own pinned buffer: reused for the transport's life, never per datagram.</summary>
     private sealed class ReceiveOperation(PortableSocketTransport owner, AddressFamily family, int slotSize)
         : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true)
     {
@@ -275,11 +376,14 @@ public sealed class PortableSocketTransport : IDatagramTransport
         public readonly Memory<byte> Scratch = GC.AllocateUninitializedArray<byte>(slotSize, pinned: true);
         public Socket? Socket;
         public int SocketIndex;
-        public long Sequence = -1;
 
         private static SocketAddressEndPoint InitEndPoint(AddressFamily family) => new(family);
 
-        public void Attach() => RemoteEndPoint = EndPoint;
+        public void Attach()
+        {
+            RemoteEndPoint = EndPoint;
+            SetBuffer(Scratch);
+        }
 
         protected override void OnCompleted(SocketAsyncEventArgs e) => owner.OnCompleted(this);
     }

@@ -15,6 +15,26 @@ public enum SocketTransportMode
     Portable = 2,
 }
 
+/// <summary>How the portable path (<see cref="SocketTransportMode.Portable"/>) receives.</summary>
+public enum PortableReceiveModel
+{
+    /// <summary><see cref="PostedEventArgs"/> on Windows (completion ports reward posted receives); <see cref="BlockingThread"/> elsewhere.</summary>
+    Automatic = 0,
+
+    /// <summary>
+    /// One thread per socket in a blocking <c>ReceiveFrom(Span, SocketFlags, SocketAddress)</c>, copying each kept
+    /// datagram into a slot claimed on arrival: one system call per datagram and nothing held while idle.
+    /// </summary>
+    BlockingThread = 1,
+
+    /// <summary>
+    /// <see cref="SocketTransportOptions.OutstandingReceives"/> posted <see cref="System.Net.Sockets.SocketAsyncEventArgs"/>
+    /// receives per socket, completing on pool threads. On Linux the runtime's epoll engine then wakes for every
+    /// arriving datagram, which costs about twice the blocking thread per datagram (docs/transport.md).
+    /// </summary>
+    PostedEventArgs = 2,
+}
+
 /// <summary>Configuration of a UDP socket transport.</summary>
 public sealed record SocketTransportOptions
 {
@@ -45,14 +65,29 @@ public sealed record SocketTransportOptions
     /// <summary>Datagrams per <c>recvmmsg</c>/<c>sendmmsg</c> call, 1..64.</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Receives kept outstanding per socket by the portable path, each with its own reused event args.</summary>
+    /// <summary>How the portable path receives; <see cref="PortableReceiveModel.Automatic"/> by default.</summary>
+    public PortableReceiveModel PortableReceive { get; init; }
+
+    /// <summary>
+    /// Receives kept outstanding per socket by the portable path's <see cref="PortableReceiveModel.PostedEventArgs"/>
+    /// model, each with its own reused event args.
+    /// </summary>
     public int OutstandingReceives { get; init; } = 8;
 
     /// <summary>
     /// How long a Linux receive thread waits in <c>poll</c> before it looks at the shutdown flag. Disposal also shuts
-    /// the socket down, which wakes the thread at once; this bounds the wait if that wake-up is missed.
+    /// the socket down, which wakes the thread at once; this bounds the wait if that wake-up is missed. (The
+    /// portable blocking thread uses it as its receive timeout where a shutdown cannot wake a blocked UDP receive:
+    /// neither Linux nor Windows.)
     /// </summary>
     public TimeSpan ReceivePollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The portable receive model this platform runs when <see cref="PortableReceive"/> is Automatic.</summary>
+    internal PortableReceiveModel EffectivePortableReceive => PortableReceive switch
+    {
+        PortableReceiveModel.Automatic => OperatingSystem.IsWindows() ? PortableReceiveModel.PostedEventArgs : PortableReceiveModel.BlockingThread,
+        var model => model,
+    };
 
     internal void Validate()
     {
@@ -61,6 +96,11 @@ public sealed record SocketTransportOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SocketCount, 64);
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchSize, 64);
+        if (!Enum.IsDefined(PortableReceive))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PortableReceive), PortableReceive, "Unknown portable receive model.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(OutstandingReceives, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(OutstandingReceives, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReceivePollInterval, TimeSpan.Zero);

@@ -15,6 +15,14 @@ public enum Family
     DualModeFromIPv4,
 }
 
+/// <summary>A socket receive path under test: the kernel batch path, or one of the portable path's two models.</summary>
+public enum TransportPath
+{
+    LinuxKernelBatch,
+    PortableBlockingThread,
+    PortableEventArgs,
+}
+
 /// <summary>Loopback helpers: transports, senders, numbered ELARA-looking frames, and a bounded wait for arrivals.</summary>
 internal static class Loopback
 {
@@ -29,15 +37,33 @@ internal static class Loopback
 
     public static IPAddress SenderAddress(Family family) => family == Family.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
 
-    public static IDatagramTransport Open(SocketTransportMode mode, Family family, int sockets = 1, TimeSpan? pollInterval = null, int outstanding = 8) =>
-        DatagramTransport.Create(new SocketTransportOptions
+    /// <summary>Every path this platform runs: the kernel batch path only on Linux.</summary>
+    public static TransportPath[] Paths() =>
+        OperatingSystem.IsLinux()
+            ? [TransportPath.LinuxKernelBatch, TransportPath.PortableBlockingThread, TransportPath.PortableEventArgs]
+            : [TransportPath.PortableBlockingThread, TransportPath.PortableEventArgs];
+
+    public static IDatagramTransport Open(TransportPath path, Family family, int sockets = 1, TimeSpan? pollInterval = null, int outstanding = 8)
+    {
+        var transport = DatagramTransport.Create(new SocketTransportOptions
         {
             BindEndPoint = BindFor(family),
-            Mode = mode,
+            Mode = path == TransportPath.LinuxKernelBatch ? SocketTransportMode.LinuxKernelBatch : SocketTransportMode.Portable,
+            PortableReceive = path == TransportPath.PortableEventArgs ? PortableReceiveModel.PostedEventArgs : PortableReceiveModel.BlockingThread,
             SocketCount = sockets,
             OutstandingReceives = outstanding,
             ReceivePollInterval = pollInterval ?? TimeSpan.FromMilliseconds(200),
         });
+
+        // The path asked for is the path under test (no silent fallback).
+        Assert.Equal(path == TransportPath.LinuxKernelBatch ? typeof(LinuxBatchTransport) : typeof(PortableSocketTransport), transport.GetType());
+        if (transport is PortableSocketTransport portable)
+        {
+            Assert.Equal(path == TransportPath.PortableEventArgs ? PortableReceiveModel.PostedEventArgs : PortableReceiveModel.BlockingThread, portable.ReceiveModel);
+        }
+
+        return transport;
+    }
 
     /// <summary>Where a sender of <paramref name="family"/> reaches the transport.</summary>
     public static IPEndPoint TargetOf(IDatagramTransport transport, Family family) =>

@@ -7,10 +7,10 @@ namespace Elara.Fast.IntegrationTests.Transport;
 /// <summary>Both socket transports over real loopback sockets: bytes, sources, families, reuseport, errors, shutdown.</summary>
 public sealed class SocketTransportTests
 {
-    public static TheoryData<SocketTransportMode, Family> ModesAndFamilies()
+    public static TheoryData<TransportPath, Family> ModesAndFamilies()
     {
-        var data = new TheoryData<SocketTransportMode, Family>();
-        foreach (var mode in Modes())
+        var data = new TheoryData<TransportPath, Family>();
+        foreach (var mode in Loopback.Paths())
         {
             foreach (var family in Enum.GetValues<Family>())
             {
@@ -21,14 +21,11 @@ public sealed class SocketTransportTests
         return data;
     }
 
-    public static TheoryData<SocketTransportMode> AllModes() => new(Modes());
-
-    private static SocketTransportMode[] Modes() =>
-        OperatingSystem.IsLinux() ? [SocketTransportMode.LinuxKernelBatch, SocketTransportMode.Portable] : [SocketTransportMode.Portable];
+    public static TheoryData<TransportPath> AllModes() => new(Loopback.Paths());
 
     [Theory]
     [MemberData(nameof(ModesAndFamilies))]
-    public void Receives_every_datagram_into_ring_slots_with_its_bytes_and_source(SocketTransportMode mode, Family family)
+    public void Receives_every_datagram_into_ring_slots_with_its_bytes_and_source(TransportPath mode, Family family)
     {
         const int count = 2000;
         using var transport = Loopback.Open(mode, family);
@@ -54,7 +51,7 @@ public sealed class SocketTransportTests
 
     [Theory]
     [MemberData(nameof(ModesAndFamilies))]
-    public void Sends_batches_that_a_plain_socket_receives(SocketTransportMode mode, Family family)
+    public void Sends_batches_that_a_plain_socket_receives(TransportPath mode, Family family)
     {
         const int count = 300;
         using var transport = Loopback.Open(mode, family);
@@ -77,12 +74,12 @@ public sealed class SocketTransportTests
 
         Assert.Equal(Enumerable.Range(0, count), ids.Order());
         Assert.Equal(count, transport.Counters.Sent);
-        Assert.True(transport.Counters.SendBatches <= (mode == SocketTransportMode.LinuxKernelBatch ? 5 : count));
+        Assert.True(transport.Counters.SendBatches <= (mode == TransportPath.LinuxKernelBatch ? 5 : count));
     }
 
     [Theory]
     [MemberData(nameof(AllModes))]
-    public void Reuseport_spreads_senders_over_the_sockets_of_one_port(SocketTransportMode mode)
+    public void Reuseport_spreads_senders_over_the_sockets_of_one_port(TransportPath mode)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -120,7 +117,7 @@ public sealed class SocketTransportTests
 
     [Theory]
     [MemberData(nameof(AllModes))]
-    public void Bad_datagrams_and_send_errors_are_counted_and_do_not_end_the_loop(SocketTransportMode mode)
+    public void Bad_datagrams_and_send_errors_are_counted_and_do_not_end_the_loop(TransportPath mode)
     {
         using var transport = Loopback.Open(mode, Family.IPv4);
         var (_, poller) = Loopback.Attach(transport, slotSize: 1500);
@@ -152,7 +149,7 @@ public sealed class SocketTransportTests
 
     [Theory]
     [MemberData(nameof(AllModes))]
-    public void Disposal_ends_every_receive_loop_without_waiting_for_the_poll_interval(SocketTransportMode mode)
+    public void Disposal_ends_every_receive_loop_without_waiting_for_the_poll_interval(TransportPath mode)
     {
         // A 30 s receive timeout: only the shutdown wake-up can end the loops before Dispose returns.
         var transport = Loopback.Open(mode, Family.DualModeFromIPv4, sockets: OperatingSystem.IsLinux() ? 2 : 1, pollInterval: TimeSpan.FromSeconds(30));
@@ -164,6 +161,37 @@ public sealed class SocketTransportTests
         Assert.Equal(0, ActiveLoops(transport));
     }
 
+    [Theory]
+    [InlineData(TransportPath.PortableBlockingThread)]
+    [InlineData(TransportPath.LinuxKernelBatch)]
+    [InlineData(TransportPath.PortableEventArgs)]
+    public void An_idle_socket_holds_no_claim_that_would_stall_another_producer_of_the_ring(TransportPath mode)
+    {
+        if (mode == TransportPath.LinuxKernelBatch && !OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var transport = Loopback.Open(mode, Family.IPv4);
+        var (ring, poller) = Loopback.Attach(transport);
+        using var sender = Loopback.Sender(Family.IPv4);
+        var target = Loopback.TargetOf(transport, Family.IPv4);
+        sender.SendTo(Loopback.Frame(1), target);
+        Assert.Single(Loopback.Collect(poller, 1));
+
+        // The socket is idle now, its receive thread blocked. Another producer (a timer tick, say) publishes:
+        // the consumer must see it at once, not when the next datagram arrives.
+        Assert.True(ring.TryClaim(1, out var tick));
+        Loopback.WriteFrame(ring.GetSlotMemory(tick).Span[..64], 77);
+        ref var entry = ref ring.GetEntry(tick);
+        entry.Length = 64;
+        entry.Kind = DatagramKind.Elara;
+        ring.Publish(tick, tick);
+
+        var arrivals = Loopback.Collect(poller, 1);
+        Assert.Equal([77], arrivals.Select(a => a.Id));
+    }
+
     [Fact]
     public void Automatic_mode_picks_the_kernel_batch_path_on_linux()
     {
@@ -172,9 +200,18 @@ public sealed class SocketTransportTests
         Assert.IsType(OperatingSystem.IsLinux() ? typeof(LinuxBatchTransport) : typeof(PortableSocketTransport), transport);
     }
 
+    [Fact]
+    public void The_portable_path_blocks_on_a_thread_except_on_windows_where_it_posts_event_args()
+    {
+        using var transport = DatagramTransport.Create(new SocketTransportOptions { BindEndPoint = new IPEndPoint(IPAddress.Loopback, 0), Mode = SocketTransportMode.Portable });
+
+        var portable = Assert.IsType<PortableSocketTransport>(transport);
+        Assert.Equal(OperatingSystem.IsWindows() ? PortableReceiveModel.PostedEventArgs : PortableReceiveModel.BlockingThread, portable.ReceiveModel);
+    }
+
     [Theory]
     [MemberData(nameof(AllModes))]
-    public void The_transmit_stage_drains_the_egress_ring_in_batches(SocketTransportMode mode)
+    public void The_transmit_stage_drains_the_egress_ring_in_batches(TransportPath mode)
     {
         const int count = 1000;
         using var transport = Loopback.Open(mode, Family.IPv4);

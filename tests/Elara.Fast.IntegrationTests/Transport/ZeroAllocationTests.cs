@@ -17,10 +17,10 @@ public sealed class ProcessWideAllocation;
 [Collection(nameof(ProcessWideAllocation))]
 public sealed class ZeroAllocationTests
 {
-    public static TheoryData<SocketTransportMode, Family> Cases()
+    public static TheoryData<TransportPath, Family> Cases()
     {
-        var data = new TheoryData<SocketTransportMode, Family>();
-        foreach (var mode in OperatingSystem.IsLinux() ? new[] { SocketTransportMode.LinuxKernelBatch, SocketTransportMode.Portable } : [SocketTransportMode.Portable])
+        var data = new TheoryData<TransportPath, Family>();
+        foreach (var mode in Loopback.Paths())
         {
             data.Add(mode, Family.IPv4);
             data.Add(mode, Family.DualModeFromIPv4);
@@ -31,7 +31,7 @@ public sealed class ZeroAllocationTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Steady_state_receive_allocates_nothing_per_datagram(SocketTransportMode mode, Family family)
+    public void Steady_state_receive_allocates_nothing_per_datagram(TransportPath mode, Family family)
     {
         const int warmUp = 20_000;
         const int measured = 20_000;
