@@ -5,10 +5,12 @@
 #   bench/udp-ingress.sh                  # 3 repetitions of 2 M datagrams of 200 B per receiver
 #   REPS=5 COUNT=4000000 bench/udp-ingress.sh
 #   LONG=1 bench/udp-ingress.sh           # adds the 10-million-datagram GC check for both Elara.Fast paths
+#   PACED=300000 bench/udp-ingress.sh     # also every receiver at a paced rate (datagrams/s) they all sustain
 #
 # Ingress rows (udp-blast → receiver): udp-sink (C recvmmsg, the kernel limit), Elara.Fast recvmmsg path and
-# portable path (into the ingress ring), a default `await socket.ReceiveFromAsync` loop, and a blocking
-# `ReceiveFrom(Span, SocketFlags, SocketAddress)` loop on a dedicated thread (both count only).
+# portable path (both models: blocking thread, posted event args; into the ingress ring), a default
+# `await socket.ReceiveFromAsync` loop, and a blocking `ReceiveFrom(Span, SocketFlags, SocketAddress)` loop on a
+# dedicated thread (both count only).
 # Egress rows (sender → udp-sink): udp-blast (C sendmmsg) and the Elara.Fast Transmit stage on each path.
 # Figures: packets/s, loss, CPU µs per packet (receiver for ingress, sender for egress; user + system time from
 # the first datagram to the last), and for .NET receivers GC collections and bytes allocated in that window.
@@ -56,9 +58,16 @@ ingress() { echo "${BENCH[*]} ingress --mode $1 --port $PORT --count $COUNT --id
 for rep in $(seq 1 "$REPS"); do
   log "repetition $rep of $REPS"
   run_pair udp-sink "$SINK --port $PORT --expect $COUNT --idle-ms 1000" "$blast" "$rep"
-  for mode in recvmmsg portable async blocking; do
+  for mode in recvmmsg portable portable-eventargs async blocking; do
     run_pair "dotnet-$mode" "$(ingress "$mode")" "$blast" "$rep"
   done
+  if [ -n "${PACED:-}" ]; then
+    paced="$BLAST --dest 127.0.0.1 --port $PORT --size $SIZE --count $COUNT --rate $PACED"
+    run_pair paced-udp-sink "$SINK --port $PORT --expect $COUNT --idle-ms 1000" "$paced" "$rep"
+    for mode in recvmmsg portable portable-eventargs async blocking; do
+      run_pair "paced-dotnet-$mode" "$(ingress "$mode")" "$paced" "$rep"
+    done
+  fi
   run_pair egress-udp-blast "$SINK --port $PORT --expect $COUNT --idle-ms 1000" "$blast" "$rep"
   for mode in recvmmsg portable; do
     run_pair "egress-$mode" "$SINK --port $PORT --expect $COUNT --idle-ms 1000" \
@@ -74,9 +83,9 @@ if [ "${LONG:-0}" = 1 ]; then
   done
 fi
 
-python3 - "$OUT/raw.txt" "$COUNT" "$SIZE" <<'PY' | tee "$OUT/summary.md"
+python3 - "$OUT/raw.txt" "$COUNT" "$SIZE" "${PACED:-}" <<'PY' | tee "$OUT/summary.md"
 import re, statistics, sys
-raw, count, size = sys.argv[1], sys.argv[2], sys.argv[3]
+raw, count, size, paced = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 rows = {}
 for line in open(raw):
     m = re.match(r'(\S+) rep=(\d+) (rx|tx): (.*)', line.strip())
@@ -98,18 +107,30 @@ def fmt(s, digits=3, scale=1.0):
     med, lo, hi = (v * scale for v in s)
     return f'{med:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})'
 
-print(f'### UDP ingress, {count} datagrams of {size} B per run, median (min–max) of {max(len(v) for v in rows.values())} runs\n')
-print('| receiver | received pkt/s | loss % | receiver CPU µs/pkt | CPU ratio vs udp-sink | CPU ratio vs blocking loop | GC gen0 | allocated B | sender pkt/s |')
-print('|---|---|---|---|---|---|---|---|---|')
-base = stat('udp-sink', 'rx', 'cpu_us_per_pkt')
-blocking = stat('dotnet-blocking', 'rx', 'cpu_us_per_pkt')
-for name, label in [('udp-sink', 'C udp-sink (recvmmsg)'), ('dotnet-recvmmsg', 'Elara.Fast recvmmsg path → ring'),
-                    ('dotnet-portable', 'Elara.Fast portable path → ring'), ('dotnet-async', 'await ReceiveFromAsync loop'),
-                    ('dotnet-blocking', 'blocking ReceiveFrom(Span, …, SocketAddress) loop')]:
-    cpu = stat(name, 'rx', 'cpu_us_per_pkt')
-    ratio = lambda b: 'n/a' if cpu is None or b is None else f'{cpu[0] / b[0]:.2f}'
-    print(f"| {label} | {fmt(stat(name, 'rx', 'pps'), 0, 1)} | {fmt(stat(name, 'rx', 'loss_pct'), 2)} | {fmt(cpu)} | {ratio(base)} | {ratio(blocking)} | "
-          f"{fmt(stat(name, 'rx', 'gc0'), 0)} | {fmt(stat(name, 'rx', 'allocated_bytes'), 0)} | {fmt(stat(name, 'tx', 'pps'), 0)} |")
+RECEIVERS = [('udp-sink', 'C udp-sink (recvmmsg)'), ('dotnet-recvmmsg', 'Elara.Fast recvmmsg path → ring'),
+             ('dotnet-portable', 'Elara.Fast portable path, blocking thread → ring'),
+             ('dotnet-portable-eventargs', 'Elara.Fast portable path, posted event args → ring'),
+             ('dotnet-async', 'await ReceiveFromAsync loop'),
+             ('dotnet-blocking', 'blocking ReceiveFrom(Span, …, SocketAddress) loop')]
+
+def ingress_table(prefix, title):
+    runs = max((len(v) for k, v in rows.items() if k[0].startswith(prefix + 'dotnet-') or k[0] == prefix + 'udp-sink'), default=0)
+    print(f'### {title}, {count} datagrams of {size} B per run, median (min–max) of {runs} runs\n')
+    print('| receiver | received pkt/s | loss % | receiver CPU µs/pkt | of which user µs/pkt | CPU ratio vs udp-sink | CPU ratio vs blocking loop | GC gen0 | allocated B | sender pkt/s |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    base = stat(prefix + 'udp-sink', 'rx', 'cpu_us_per_pkt')
+    blocking = stat(prefix + 'dotnet-blocking', 'rx', 'cpu_us_per_pkt')
+    for name, label in RECEIVERS:
+        name = prefix + name
+        cpu = stat(name, 'rx', 'cpu_us_per_pkt')
+        ratio = lambda b: 'n/a' if cpu is None or b is None else f'{cpu[0] / b[0]:.2f}'
+        print(f"| {label} | {fmt(stat(name, 'rx', 'pps'), 0, 1)} | {fmt(stat(name, 'rx', 'loss_pct'), 2)} | {fmt(cpu)} | {fmt(stat(name, 'rx', 'user_us_per_pkt'))} | {ratio(base)} | {ratio(blocking)} | "
+              f"{fmt(stat(name, 'rx', 'gc0'), 0)} | {fmt(stat(name, 'rx', 'allocated_bytes'), 0)} | {fmt(stat(name, 'tx', 'pps'), 0)} |")
+
+ingress_table('', "UDP ingress at the sender's full rate")
+if paced:
+    print()
+    ingress_table('paced-', f'UDP ingress paced at {paced} datagrams/s')
 print()
 print('### UDP egress (receiver: udp-sink on CPU 1)\n')
 print('| sender | sent pkt/s | sender CPU µs/pkt | CPU ratio vs udp-blast | loss at udp-sink % |')
