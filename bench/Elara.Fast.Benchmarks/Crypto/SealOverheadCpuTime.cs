@@ -23,10 +23,13 @@ public static partial class SealOverheadCpuTime
 
     public static void Run()
     {
-        foreach (var size in new[] { 64, 200, 1200 })
+        foreach (var suite in new[] { CryptoSuite.ChaCha20Poly1305, CryptoSuite.Aes256Gcm })
         {
-            Measure(size, open: false);
-            Measure(size, open: true);
+            foreach (var size in new[] { 64, 200, 1200 })
+            {
+                Measure(suite, size, open: false);
+                Measure(suite, size, open: true);
+            }
         }
 
         foreach (var size in new[] { 64, 200, 1200 })
@@ -74,13 +77,14 @@ public static partial class SealOverheadCpuTime
         }
     }
 
-    private static void Measure(int size, bool open)
+    private static void Measure(CryptoSuite suite, int size, bool open)
     {
         var a2b = RandomNumberGenerator.GetBytes(32);
         var b2a = RandomNumberGenerator.GetBytes(32);
-        using var sender = new SecureChannel(new NodeId(1), new NodeId(2), new SessionId(7), a2b, b2a);
-        using var receiver = new SecureChannel(new NodeId(2), new NodeId(1), new SessionId(7), b2a, a2b);
+        using var sender = new SecureChannel(new NodeId(1), new NodeId(2), new SessionId(7), a2b, b2a, suite: suite);
+        using var receiver = new SecureChannel(new NodeId(2), new NodeId(1), new SessionId(7), b2a, a2b, suite: suite);
         using var key = NSec.Cryptography.Key.Import(AeadAlgorithm.ChaCha20Poly1305, a2b, KeyBlobFormat.RawSymmetricKey);
+        using var aes = new AesGcm(a2b, FrameAeadConstants.TagLength);
         var frame = new byte[FrameLayout.FrameLength(FrameLayout.HeaderSize, size)];
         FrameHeaderWriter.TryCreate(frame, out var header);
         header.HeaderLength = FrameLayout.HeaderSize;
@@ -92,10 +96,24 @@ public static partial class SealOverheadCpuTime
             for (var i = 0; i < n; i++)
             {
                 var f = frame.AsSpan();
-                AeadAlgorithm.ChaCha20Poly1305.Encrypt(key, nonce, f[..FrameLayout.HeaderSize], f.Slice(FrameLayout.HeaderSize, size), f[FrameLayout.HeaderSize..]);
+                var aad = f[..FrameLayout.HeaderSize];
+                var payload = f.Slice(FrameLayout.HeaderSize, size);
+                var tag = f.Slice(FrameLayout.HeaderSize + size, FrameAeadConstants.TagLength);
+                if (suite == CryptoSuite.Aes256Gcm)
+                {
+                    aes.Encrypt(nonce, payload, payload, tag, aad);
+                    if (open)
+                    {
+                        aes.Decrypt(nonce, payload, tag, payload, aad);
+                    }
+
+                    continue;
+                }
+
+                AeadAlgorithm.ChaCha20Poly1305.Encrypt(key, nonce, aad, payload, f[FrameLayout.HeaderSize..]);
                 if (open)
                 {
-                    AeadAlgorithm.ChaCha20Poly1305.Decrypt(key, nonce, f[..FrameLayout.HeaderSize], f[FrameLayout.HeaderSize..], f.Slice(FrameLayout.HeaderSize, size));
+                    AeadAlgorithm.ChaCha20Poly1305.Decrypt(key, nonce, aad, f[FrameLayout.HeaderSize..], payload);
                 }
             }
         }
@@ -137,7 +155,7 @@ public static partial class SealOverheadCpuTime
 
         Array.Sort(ratios);
         Console.WriteLine(
-            $"{(open ? "Seal+Open" : "Seal"),-9} {size,5} B: bare {fastestBare,6:F0} ns, channel {fastestChannel,6:F0} ns, " +
+            $"{suite,-16} {(open ? "Seal+Open" : "Seal"),-9} {size,5} B: bare {fastestBare,6:F0} ns, channel {fastestChannel,6:F0} ns, " +
             $"ratio {fastestChannel / fastestBare:F3} (fastest batches), median pair ratio {ratios[Rounds / 2]:F3}");
     }
 
