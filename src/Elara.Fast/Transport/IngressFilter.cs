@@ -33,4 +33,33 @@ internal static class IngressFilter
         reason = datagram.Length < DatagramClassifier.ChannelDataHeaderSize ? DropReason.TooShort : DropReason.NotElaraOrStun;
         return false;
     }
+
+    /// <summary>
+    /// Lands a datagram held outside the ring (scratch memory, the in-memory network): admits it, claims a slot
+    /// and copies it there. The caller writes the entry and publishes.
+    /// </summary>
+    /// <param name="sink">The ring.</param>
+    /// <param name="counters">Where a drop is counted (by reason, or <see cref="DropReason.RingFull"/>).</param>
+    /// <param name="datagram">The whole datagram as received.</param>
+    /// <param name="truncated">The socket cut it short.</param>
+    /// <param name="kind">What it carries, when landed.</param>
+    /// <returns>The claimed sequence, or -1 when the datagram was dropped (and counted).</returns>
+    public static long ClaimAndCopy(IIngressSink sink, TransportCounters counters, ReadOnlySpan<byte> datagram, bool truncated, out DatagramKind kind)
+    {
+        truncated |= datagram.Length > sink.SlotSize;
+        if (!TryAccept(truncated ? default : datagram, truncated, out kind, out var reason))
+        {
+            counters.AddDropped(reason);
+            return -1;
+        }
+
+        if (!sink.TryClaim(1, out var sequence))
+        {
+            counters.AddDropped(DropReason.RingFull);
+            return -1;
+        }
+
+        datagram.CopyTo(sink.GetSlotMemory(sequence).Span);
+        return sequence;
+    }
 }

@@ -269,19 +269,12 @@ public sealed class PortableSocketTransport : IDatagramTransport
     private void Land(ReadOnlySpan<byte> received, bool truncated, SocketAddress source, int socketIndex, ReceiveTally? tally)
     {
         var sink = _sink!;
-        if (!IngressFilter.TryAccept(received, truncated || received.Length > sink.SlotSize, out var kind, out var reason))
+        var sequence = IngressFilter.ClaimAndCopy(sink, Counters, received, truncated, out var kind);
+        if (sequence < 0)
         {
-            Counters.AddDropped(reason);
             return;
         }
 
-        if (!sink.TryClaim(1, out var sequence))
-        {
-            Counters.AddDropped(DropReason.RingFull);
-            return;
-        }
-
-        received.CopyTo(sink.GetSlotMemory(sequence).Span);
         WriteEntry(sink, sequence, received.Length, kind, socketIndex, source);
         sink.Publish(sequence, sequence);
         if (tally is null)

@@ -30,34 +30,10 @@ public sealed class TransportCounters
     private ReceiveTally[] _tallies = [];
 
     /// <summary>Datagrams that landed in the ring.</summary>
-    public long Received
-    {
-        get
-        {
-            var total = Volatile.Read(ref _received);
-            foreach (var tally in Volatile.Read(ref _tallies))
-            {
-                total += tally.Received;
-            }
-
-            return total;
-        }
-    }
+    public long Received => Volatile.Read(ref _received) + SumTallies(bytes: false);
 
     /// <summary>Bytes of the datagrams that landed in the ring.</summary>
-    public long ReceivedBytes
-    {
-        get
-        {
-            var total = Volatile.Read(ref _receivedBytes);
-            foreach (var tally in Volatile.Read(ref _tallies))
-            {
-                total += tally.Bytes;
-            }
-
-            return total;
-        }
-    }
+    public long ReceivedBytes => Volatile.Read(ref _receivedBytes) + SumTallies(bytes: true);
 
     /// <summary>Datagrams handed to the network.</summary>
     public long Sent => Volatile.Read(ref _sent);
@@ -66,19 +42,7 @@ public sealed class TransportCounters
     public long SentBytes => Volatile.Read(ref _sentBytes);
 
     /// <summary>Receive calls that returned at least one datagram (received ÷ this = mean batch).</summary>
-    public long ReceiveBatches
-    {
-        get
-        {
-            var total = Volatile.Read(ref _receiveBatches);
-            foreach (var tally in Volatile.Read(ref _tallies))
-            {
-                total += tally.Received;
-            }
-
-            return total;
-        }
-    }
+    public long ReceiveBatches => Volatile.Read(ref _receiveBatches) + SumTallies(bytes: false);
 
     /// <summary>Send calls that sent at least one datagram.</summary>
     public long SendBatches => Volatile.Read(ref _sendBatches);
@@ -108,6 +72,18 @@ public sealed class TransportCounters
 
             return total;
         }
+    }
+
+    /// <summary>The receive threads' own tallies: datagrams (each its own receive call, so also batches) or bytes.</summary>
+    private long SumTallies(bool bytes)
+    {
+        long total = 0;
+        foreach (var tally in Volatile.Read(ref _tallies))
+        {
+            total += bytes ? tally.Bytes : tally.Received;
+        }
+
+        return total;
     }
 
     /// <summary>A tally for one receive thread, counted in <see cref="Received"/> and its companions from now on.</summary>

@@ -90,20 +90,12 @@ public sealed class InMemoryTransport : IDatagramTransport
             return;
         }
 
-        var truncated = payload.Length > sink.SlotSize;
-        if (!IngressFilter.TryAccept(truncated ? default : payload, truncated, out var kind, out var reason))
+        var sequence = IngressFilter.ClaimAndCopy(sink, Counters, payload, truncated: false, out var kind);
+        if (sequence < 0)
         {
-            Counters.AddDropped(reason);
             return;
         }
 
-        if (!sink.TryClaim(1, out var sequence))
-        {
-            Counters.AddDropped(DropReason.RingFull);
-            return;
-        }
-
-        payload.CopyTo(sink.GetSlotMemory(sequence).Span);
         ref var entry = ref sink.GetEntry(sequence);
         entry.Length = payload.Length;
         entry.Kind = kind;
