@@ -7,7 +7,8 @@
 #   LONG=1 bench/udp-ingress.sh           # adds the 10-million-datagram GC check for both Elara.Fast paths
 #   PACED=300000 bench/udp-ingress.sh     # also every receiver at a paced rate (datagrams/s) they all sustain
 #
-# Ingress rows (udp-blast → receiver): udp-sink (C recvmmsg, the kernel limit), Elara.Fast recvmmsg path and
+# Ingress rows (udp-blast → receiver): udp-sink (C recvmmsg, the kernel limit), udp-sink --batch 1 (C, one
+# datagram per system call: what any receiver without batching can do), Elara.Fast recvmmsg path and
 # portable path (both models: blocking thread, posted event args; into the ingress ring), a default
 # `await socket.ReceiveFromAsync` loop, and a blocking `ReceiveFrom(Span, SocketFlags, SocketAddress)` loop on a
 # dedicated thread (both count only).
@@ -58,12 +59,14 @@ ingress() { echo "${BENCH[*]} ingress --mode $1 --port $PORT --count $COUNT --id
 for rep in $(seq 1 "$REPS"); do
   log "repetition $rep of $REPS"
   run_pair udp-sink "$SINK --port $PORT --expect $COUNT --idle-ms 1000" "$blast" "$rep"
+  run_pair udp-sink-1 "$SINK --port $PORT --expect $COUNT --idle-ms 1000 --batch 1" "$blast" "$rep"
   for mode in recvmmsg portable portable-eventargs async blocking; do
     run_pair "dotnet-$mode" "$(ingress "$mode")" "$blast" "$rep"
   done
   if [ -n "${PACED:-}" ]; then
     paced="$BLAST --dest 127.0.0.1 --port $PORT --size $SIZE --count $COUNT --rate $PACED"
     run_pair paced-udp-sink "$SINK --port $PORT --expect $COUNT --idle-ms 1000" "$paced" "$rep"
+    run_pair paced-udp-sink-1 "$SINK --port $PORT --expect $COUNT --idle-ms 1000 --batch 1" "$paced" "$rep"
     for mode in recvmmsg portable portable-eventargs async blocking; do
       run_pair "paced-dotnet-$mode" "$(ingress "$mode")" "$paced" "$rep"
     done
@@ -107,7 +110,7 @@ def fmt(s, digits=3, scale=1.0):
     med, lo, hi = (v * scale for v in s)
     return f'{med:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})'
 
-RECEIVERS = [('udp-sink', 'C udp-sink (recvmmsg)'), ('dotnet-recvmmsg', 'Elara.Fast recvmmsg path → ring'),
+RECEIVERS = [('udp-sink', 'C udp-sink (recvmmsg)'), ('udp-sink-1', 'C udp-sink --batch 1 (one datagram per system call)'), ('dotnet-recvmmsg', 'Elara.Fast recvmmsg path → ring'),
              ('dotnet-portable', 'Elara.Fast portable path, blocking thread → ring'),
              ('dotnet-portable-eventargs', 'Elara.Fast portable path, posted event args → ring'),
              ('dotnet-async', 'await ReceiveFromAsync loop'),
