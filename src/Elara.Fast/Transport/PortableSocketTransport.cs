@@ -101,7 +101,9 @@ public sealed class PortableSocketTransport : IDatagramTransport
         _running = _operations.Count;
         foreach (var operation in _operations)
         {
-            Post(operation);
+            // Posted from the pool: under load the first receives complete synchronously and loop, which must not
+            // keep the caller of Start.
+            ThreadPool.UnsafeQueueUserWorkItem(Post, operation, preferLocal: false);
         }
     }
 
