@@ -26,6 +26,9 @@ missing=()
 for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
 done
+# ICU: the unit tests run with ICU rather than invariant globalization, so Unicode normalisation is real
+# (the STUN OpaqueString profile normalises passwords to NFC).
+ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || missing+=(libicu-dev)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing: ${missing[*]}"

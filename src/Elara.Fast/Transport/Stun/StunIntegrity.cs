@@ -30,17 +30,42 @@ public static class StunIntegrity
     private const int StackCopyLimit = 1536;
 
     /// <summary>
-    /// The long-term credential key (RFC 8489 §9.2.2) into <paramref name="key"/> (16 bytes).
+    /// The long-term credential key (RFC 8489 §9.2.2) into <paramref name="key"/> (16 bytes):
+    /// MD5(username ":" OpaqueString(realm) ":" OpaqueString(password)).
     /// </summary>
-    /// <remarks>
-    /// REVIEW: RFC 8489 asks for OpaqueString (RFC 8265) processing of the password; ASCII credentials,
-    /// which coturn and every deployment we target use, are unchanged by it, so it is not applied.
-    /// </remarks>
+    /// <exception cref="ArgumentException">The realm or password is not a valid <see cref="OpaqueString"/>.</exception>
     public static void DeriveLongTermKey(string username, string realm, string password, Span<byte> key)
     {
         ArgumentNullException.ThrowIfNull(username);
         ArgumentNullException.ThrowIfNull(realm);
         ArgumentNullException.ThrowIfNull(password);
+        HashLongTermKey(username, OpaqueString.Prepare(realm, nameof(realm)), OpaqueString.Prepare(password, nameof(password)), key);
+    }
+
+    /// <summary>
+    /// <see cref="DeriveLongTermKey"/> for a realm that came off the network: false, instead of an exception, when
+    /// the realm or password is not a valid <see cref="OpaqueString"/>.
+    /// </summary>
+    public static bool TryDeriveLongTermKey(string username, string realm, string password, Span<byte> key)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        ArgumentNullException.ThrowIfNull(realm);
+        ArgumentNullException.ThrowIfNull(password);
+        if (!OpaqueString.TryPrepare(realm, out var preparedRealm) || !OpaqueString.TryPrepare(password, out var preparedPassword))
+        {
+            return false;
+        }
+
+        HashLongTermKey(username, preparedRealm, preparedPassword, key);
+        return true;
+    }
+
+    /// <summary>The short-term credential key: the UTF-8 bytes of OpaqueString(password) (RFC 8489 §9.1.1).</summary>
+    /// <exception cref="ArgumentException">The password is not a valid <see cref="OpaqueString"/>.</exception>
+    public static byte[] ShortTermKey(string password) => Encoding.UTF8.GetBytes(OpaqueString.Prepare(password, nameof(password)));
+
+    private static void HashLongTermKey(string username, string realm, string password, Span<byte> key)
+    {
         var text = string.Concat(username, ":", realm, ":", password);
         var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
@@ -55,9 +80,6 @@ public static class StunIntegrity
             ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         }
     }
-
-    /// <summary>The short-term credential key: the password's UTF-8 bytes (RFC 8489 §9.1.1).</summary>
-    public static byte[] ShortTermKey(string password) => Encoding.UTF8.GetBytes(password);
 
     /// <summary>
     /// HMAC over <paramref name="prefix"/> (the message up to the integrity attribute) with the length

@@ -241,7 +241,7 @@ public sealed partial class TurnClient
 
             if (!TryTakeChallenge(response, out var nonce))
             {
-                return (TurnResult.Failure(TurnError.MalformedResponse, $"{code} without REALM/NONCE", code), null);
+                return (TurnResult.Failure(TurnError.MalformedResponse, $"{code} without a usable REALM/NONCE", code), null);
             }
 
             // 401 to a request that carried credentials with the nonce the server still uses means the
@@ -280,7 +280,13 @@ public sealed partial class TurnClient
             if (realm != _realm || _key is null)
             {
                 var key = new byte[StunIntegrity.LongTermKeySize];
-                StunIntegrity.DeriveLongTermKey(_options.Username, realm, _options.Password, key);
+                if (!StunIntegrity.TryDeriveLongTermKey(_options.Username, realm, _options.Password, key))
+                {
+                    // A realm from the server that OpaqueString refuses cannot be keyed (the password was checked
+                    // when the options were validated): reported like a challenge without a usable REALM.
+                    return false;
+                }
+
                 _realm = realm;
                 _key = key;
             }

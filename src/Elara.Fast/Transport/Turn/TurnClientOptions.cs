@@ -39,6 +39,7 @@ public sealed class TurnClientOptions
     {
         ArgumentException.ThrowIfNullOrEmpty(Username);
         ArgumentNullException.ThrowIfNull(Password);
+        _ = OpaqueString.Prepare(Password, nameof(Password));   // refused here, not at the first 401
         ArgumentNullException.ThrowIfNull(Stun);
         ArgumentOutOfRangeException.ThrowIfLessThan(RequestedLifetime, TimeSpan.Zero, nameof(RequestedLifetime));
         if (RefreshFraction is <= 0 or >= 1)
