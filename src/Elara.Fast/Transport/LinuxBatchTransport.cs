@@ -203,19 +203,7 @@ public sealed unsafe class LinuxBatchTransport : IDatagramTransport
         }
 
         _stopping = true;
-        foreach (var socket in _group.Sockets)
-        {
-            try
-            {
-                // Wakes a thread blocked in poll (Linux sets RCV_SHUTDOWN even on an unconnected UDP socket).
-                socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (SocketException)
-            {
-                // ENOTCONN is the expected answer for an unconnected UDP socket; the wake-up still happened.
-            }
-        }
-
+        _group.ShutDown();   // wakes the threads blocked in poll
         _group.Dispose();
         foreach (var thread in _threads)
         {

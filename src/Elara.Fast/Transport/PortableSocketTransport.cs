@@ -158,10 +158,8 @@ public sealed class PortableSocketTransport : IDatagramTransport
         _stopping = true;
         if (_model == PortableReceiveModel.BlockingThread)
         {
-            foreach (var socket in _group.Sockets)
-            {
-                ShutDown(socket);
-            }
+            // Not for posted receives: a shutdown completes them as 0-byte datagrams, which would count as drops.
+            _group.ShutDown();
         }
 
         _group.Dispose();
@@ -172,21 +170,6 @@ public sealed class PortableSocketTransport : IDatagramTransport
             // Not disposed afterwards: a straggler may still Set it, and without a WaitHandle (never requested
             // here) it holds no kernel object.
             _allStopped.Wait(_options.ReceivePollInterval * 4);
-        }
-    }
-
-    private static void ShutDown(Socket socket)
-    {
-        try
-        {
-            // Wakes a receive blocked on this socket, even an unconnected UDP one on Linux (which answers ENOTCONN).
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
         }
     }
 

@@ -30,7 +30,7 @@ public enum PortableReceiveModel
     /// <summary>
     /// <see cref="SocketTransportOptions.OutstandingReceives"/> posted <see cref="System.Net.Sockets.SocketAsyncEventArgs"/>
     /// receives per socket, completing on pool threads. On Linux the runtime's epoll engine then wakes for every
-    /// arriving datagram, which costs about twice the blocking thread per datagram (docs/transport.md).
+    /// arriving datagram, which measured 2.4–2.5× the blocking thread's CPU per datagram (docs/transport.md).
     /// </summary>
     PostedEventArgs = 2,
 }

@@ -81,6 +81,28 @@ internal sealed class UdpSocketGroup : IDisposable
         }
     }
 
+    /// <summary>
+    /// Shuts every socket down, which wakes a thread blocked in <c>poll</c> or a receive on it: Linux sets
+    /// RCV_SHUTDOWN even on an unconnected UDP socket (and answers ENOTCONN, ignored here). Dispose afterwards.
+    /// </summary>
+    public void ShutDown()
+    {
+        foreach (var socket in Sockets)
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // ENOTCONN is the expected answer for an unconnected UDP socket; the wake-up still happened.
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (var socket in Sockets)
