@@ -35,9 +35,13 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    # coturn's package starts a system service; the tests run their own instance on their own port.
-    if command -v systemctl >/dev/null 2>&1; then systemctl stop coturn >/dev/null 2>&1 || true; fi
-    pkill -x turnserver >/dev/null 2>&1 || true
+    # coturn's package may start its own system service; the tests run their own instance on their own port.
+    # Stop only that service (the one this install started), never a turnserver somebody else runs.
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet coturn 2>/dev/null; then
+      systemctl stop coturn >/dev/null 2>&1 || true
+    elif [ -x /etc/init.d/coturn ]; then
+      /etc/init.d/coturn stop >/dev/null 2>&1 || true
+    fi
   else
     log "not root: tests that need ${missing[*]} will report themselves skipped"
   fi

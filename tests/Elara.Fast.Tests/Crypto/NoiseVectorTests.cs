@@ -4,7 +4,7 @@ using Elara.Fast.Crypto;
 namespace Elara.Fast.Tests.Crypto;
 
 /// <summary>
-/// Replays every published cacophony-format vector in <c>shared/vectors/noise-25519-chachapoly-sha256.json</c>:
+/// Replays every published cacophony-format vector in <c>tests/vectors/noise-25519-chachapoly-sha256.json</c>:
 /// the same ephemerals must give byte-identical handshake messages, the same handshake hash and the same
 /// transport messages through the split cipher states.
 /// </summary>

@@ -1,9 +1,9 @@
 namespace Elara.Fast.Tests.Crypto;
 
 /// <summary>
-/// Finds a published vector file: walks up from the test binaries to the folder holding <c>Elara.Fast.sln</c>,
-/// then looks in <c>../shared/vectors/</c> beside the clone (CI) and, failing that, in <c>shared/vectors/</c> of
-/// each further ancestor (a git worktree sits one level deeper than the clone).
+/// Finds a published vector file in the repository's own <c>tests/vectors/</c> (where each comes from:
+/// tests/vectors/README.md): walks up from the test binaries to the folder holding <c>Elara.Fast.sln</c>.
+/// A clone needs nothing beside it.
 /// </summary>
 internal static class SharedVectors
 {
@@ -16,16 +16,8 @@ internal static class SharedVectors
         }
 
         Assert.True(directory is not null, $"Elara.Fast.sln not found above {AppContext.BaseDirectory}");
-        for (var ancestor = directory.Parent; ancestor is not null; ancestor = ancestor.Parent)
-        {
-            var candidate = Path.Combine(ancestor.FullName, "shared", "vectors", fileName);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        Assert.Fail($"shared/vectors/{fileName} not found beside {directory.FullName} or above it");
-        return string.Empty;
+        var candidate = Path.Combine(directory.FullName, "tests", "vectors", fileName);
+        Assert.True(File.Exists(candidate), $"tests/vectors/{fileName} not found in {directory.FullName}");
+        return candidate;
     }
 }

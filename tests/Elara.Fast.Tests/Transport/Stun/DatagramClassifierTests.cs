@@ -6,7 +6,7 @@ namespace Elara.Fast.Tests.Transport.Stun;
 
 public sealed class DatagramClassifierTests
 {
-    // RFC 5769 §2.2 sample IPv4 response, copied from ../shared/vectors/stun-rfc5769.json.
+    // RFC 5769 §2.2 sample IPv4 response, copied from tests/vectors/stun-rfc5769.json.
     private static readonly byte[] Rfc5769Response = Convert.FromHexString(
         "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f7220002000080001a147e112a643000800142b91f599fd9e90c38c7489f92af9ba53f06be7d780280004c07d4c96");
 

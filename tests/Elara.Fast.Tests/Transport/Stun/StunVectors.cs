@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Elara.Fast.Tests.Transport.Stun;
 
-/// <summary>The RFC 5769 vectors from <c>../shared/vectors/stun-rfc5769.json</c> (never edited here).</summary>
+/// <summary>The RFC 5769 vectors from <c>tests/vectors/stun-rfc5769.json</c> (never edited here).</summary>
 internal static class StunVectors
 {
     public sealed record Vector(string Name, byte[] Message, string Software, string? Username, string Password);
@@ -13,31 +13,8 @@ internal static class StunVectors
 
     public static Vector Response => All.Value[1];
 
-    /// <summary>
-    /// Walks up from the test binaries to the folder holding Elara.Fast.sln, then looks for
-    /// <c>shared/vectors</c> beside it or beside any of its ancestors (a worktree sits one level deeper).
-    /// </summary>
-    public static string VectorPath(string fileName)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Elara.Fast.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        for (var up = dir.Parent; up is not null; up = up.Parent)
-        {
-            var candidate = Path.Combine(up.FullName, "shared", "vectors", fileName);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        Assert.Fail($"{fileName} not found in shared/vectors above {dir.FullName}");
-        return string.Empty;
-    }
+    /// <summary>The vector file in the repository's own <c>tests/vectors/</c>.</summary>
+    public static string VectorPath(string fileName) => Crypto.SharedVectors.Find(fileName);
 
     private static List<Vector> Load()
     {
