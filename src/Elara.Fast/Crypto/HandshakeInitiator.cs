@@ -86,6 +86,9 @@ internal sealed class HandshakeInitiator : IDisposable
         _timer = _options.TimeProvider.CreateTimer(static s => ((HandshakeInitiator)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>The node the responder must authenticate as, when one was named.</summary>
+    public NodeId? ExpectedResponder => _expectedResponder;
+
     /// <summary>This side's index (the sender index of our frames).</summary>
     public uint LocalIndex { get; }
 

@@ -14,4 +14,11 @@ public enum DatagramKind : byte
 
     /// <summary>A TURN ChannelData message (RFC 8656 §12.4): a relayed datagram on a bound channel.</summary>
     ChannelData = 3,
+
+    /// <summary>
+    /// Not from the network: an entry the node itself posted into its ingress ring (a timer tick, a command, a
+    /// Core message from an application thread), so that the Apply stage is the one thread that changes session
+    /// state. Transports never produce it (<see cref="DatagramClassifier"/> cannot return it).
+    /// </summary>
+    Control = 4,
 }

@@ -25,7 +25,7 @@ public sealed class TransmitStage : IDisposable
     {
         ArgumentNullException.ThrowIfNull(ring);
         ArgumentNullException.ThrowIfNull(transport);
-        var handler = new Handler(ring.Slab, transport, new OutboundDatagram[MaxBatch], logger ?? NullLogger.Instance);
+        var handler = new Handler(ring, transport, new OutboundDatagram[MaxBatch], logger ?? NullLogger.Instance);
         _processor = new BatchEventProcessor<OutboundFrame, Handler>(ring.Ring, handler);
         ring.Ring.AddGatingSequences(_processor.Sequence);
     }
@@ -39,15 +39,30 @@ public sealed class TransmitStage : IDisposable
     /// <summary>Stops the stage's thread (frames not yet drained stay in the ring).</summary>
     public void Dispose() => _processor.Halt();
 
-    private struct Handler(ByteSlab slab, IDatagramTransport transport, OutboundDatagram[] batch, ILogger logger) : IEventHandler<OutboundFrame>
+    private struct Handler(EgressRing ring, IDatagramTransport transport, OutboundDatagram[] batch, ILogger logger) : IEventHandler<OutboundFrame>
     {
         private int _count;
 
         public void OnEvent(ref OutboundFrame entry, long sequence, bool endOfBatch)
         {
+            if (entry.Channel is { } channel)
+            {
+                // Sealing here keeps every Seal of a channel on this one thread, in ring order (SecureChannel's contract).
+                entry.Channel = null; // the slot must not keep a retired channel reachable
+                if (entry.RetireChannel)
+                {
+                    channel.Dispose();
+                }
+                else if (entry.Length > 0 && channel.Seal(ring.Slab.GetSlot(sequence)[..entry.Length]) != Crypto.SealStatus.Ok)
+                {
+                    ring.CountSealFailure();
+                    entry.Length = 0;
+                }
+            }
+
             if (entry.Length > 0)
             {
-                batch[_count++] = new OutboundDatagram(slab.GetSlotMemory(sequence)[..entry.Length], entry.Destination);
+                batch[_count++] = new OutboundDatagram(ring.Slab.GetSlotMemory(sequence)[..entry.Length], entry.Destination);
             }
 
             if (_count > 0 && (endOfBatch || _count == batch.Length))
