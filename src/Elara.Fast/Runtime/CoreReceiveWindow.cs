@@ -24,14 +24,15 @@ internal enum CoreReceiveResult : byte
 /// keeping those that arrive ahead of a gap, and builds the acknowledgement. Apply stage only.
 /// </summary>
 /// <remarks>
-/// Bounded: at most <see cref="Capacity"/> messages ahead of the next expected one are kept, in slots allocated on
-/// first use; one further ahead is dropped and counted, and the sender's retransmission brings it back.
+/// Bounded: at most <see cref="Capacity"/> messages ahead of the next expected one are kept, in one slab allocated
+/// with the window (so the first reordering in steady state allocates nothing); one further ahead is dropped and
+/// counted, and the sender's retransmission brings it back.
 /// </remarks>
 internal sealed class CoreReceiveWindow
 {
     public const int Capacity = 256;
 
-    private readonly byte[]?[] _slots = new byte[Capacity][];
+    private readonly byte[] _slab = GC.AllocateUninitializedArray<byte>(Capacity * CoreSendWindow.MaxMessage);
     private readonly int[] _lengths = new int[Capacity];
     private readonly bool[] _present = new bool[Capacity];
     private uint _delivered; // every message up to this one was delivered
@@ -114,8 +115,7 @@ internal sealed class CoreReceiveWindow
             return CoreReceiveResult.Duplicate;
         }
 
-        var slot = _slots[index] ??= new byte[CoreSendWindow.MaxMessage];
-        blocks.CopyTo(slot);
+        blocks.CopyTo(_slab.AsSpan(index * CoreSendWindow.MaxMessage, CoreSendWindow.MaxMessage));
         _lengths[index] = blocks.Length;
         _present[index] = true;
         return CoreReceiveResult.Buffered;
@@ -134,7 +134,7 @@ internal sealed class CoreReceiveWindow
         _present[index] = false;
         _delivered++;
         Delivered++;
-        blocks = _slots[index]!.AsSpan(0, _lengths[index]);
+        blocks = _slab.AsSpan(index * CoreSendWindow.MaxMessage, _lengths[index]);
         return true;
     }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Elara.Fast.Runtime;
 
 /// <summary>
@@ -6,9 +8,9 @@ namespace Elara.Fast.Runtime;
 /// Apply stage only.
 /// </summary>
 /// <remarks>
-/// Bounded: <see cref="Capacity"/> messages in flight, their bytes in slots allocated once with the window. Past
-/// that, messages wait in an overflow queue (bounded by <see cref="MaxOverflow"/>; copying there is the one
-/// allocation, and only under back-pressure); past that they are refused and counted, never dropped silently.
+/// Bounded: <see cref="Capacity"/> messages in flight, their bytes in one slab allocated with the window. Past
+/// that, messages wait in an overflow queue (bounded by <see cref="MaxOverflow"/>, in pooled buffers); past that
+/// they are refused and counted, never dropped silently.
 /// Retransmission backs off: each retry waits twice as long as the one before, up to <see cref="MaxBackoff"/>.
 /// </remarks>
 internal sealed class CoreSendWindow
@@ -18,12 +20,15 @@ internal sealed class CoreSendWindow
     public const int MaxMessage = Wire.FrameLayout.MaxPayload - DeliveryHeader.Size;
     private static readonly long MaxBackoff = TimeSpan.TicksPerSecond * 2;
 
-    private readonly byte[][] _slots = new byte[Capacity][];
+    // One slab allocated with the window: steady-state sending never allocates, whenever the first message goes.
+    private readonly byte[] _slab = GC.AllocateUninitializedArray<byte>(Capacity * MaxMessage);
     private readonly int[] _lengths = new int[Capacity];
     private readonly long[] _sentAt = new long[Capacity];
     private readonly int[] _retries = new int[Capacity];
     private readonly bool[] _acked = new bool[Capacity];
-    private readonly Queue<byte[]> _overflow = new();
+    // Deferred messages live in pooled buffers (rented and returned on the Apply thread), so a burst past the window
+    // allocates only until the pool is warm.
+    private readonly Queue<(byte[] Buffer, int Length)> _overflow = new();
     private uint _base = 1; // oldest message not yet acknowledged
     private uint _next = 1; // the number the next message gets
 
@@ -56,13 +61,13 @@ internal sealed class CoreSendWindow
 
         sequence = _next++;
         var index = (int)(sequence % Capacity);
-        var slot = _slots[index] ??= new byte[MaxMessage];
+        var slot = _slab.AsSpan(index * MaxMessage, MaxMessage);
         blocks.CopyTo(slot);
         _lengths[index] = blocks.Length;
         _sentAt[index] = now;
         _retries[index] = 0;
         _acked[index] = false;
-        stored = slot.AsSpan(0, blocks.Length);
+        stored = slot[..blocks.Length];
         return true;
     }
 
@@ -75,22 +80,31 @@ internal sealed class CoreSendWindow
             return false;
         }
 
-        _overflow.Enqueue(blocks.ToArray());
+        var buffer = ArrayPool<byte>.Shared.Rent(blocks.Length);
+        blocks.CopyTo(buffer);
+        _overflow.Enqueue((buffer, blocks.Length));
         return true;
     }
 
-    /// <summary>Takes the oldest deferred message if the window has room now.</summary>
-    public bool TryTakeDeferred(out byte[] blocks)
+    /// <summary>
+    /// Takes the oldest deferred message if the window has room now; the caller hands <paramref name="buffer"/> back
+    /// with <see cref="ReturnDeferred"/> once it is numbered.
+    /// </summary>
+    public bool TryTakeDeferred(out byte[] buffer, out int length)
     {
         if (_overflow.Count > 0 && _next - _base < Capacity)
         {
-            blocks = _overflow.Dequeue();
+            (buffer, length) = _overflow.Dequeue();
             return true;
         }
 
-        blocks = [];
+        buffer = [];
+        length = 0;
         return false;
     }
+
+    /// <summary>Returns a buffer <see cref="TryTakeDeferred"/> gave out.</summary>
+    public static void ReturnDeferred(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer);
 
     /// <summary>Takes an acknowledgement: everything up to <paramref name="ack"/>, plus the messages its bits name.</summary>
     public void OnAck(uint ackIncarnation, uint ack, uint bits)
@@ -149,7 +163,7 @@ internal sealed class CoreSendWindow
             _retries[index]++;
             Retransmissions++;
             count++;
-            resend(state, sequence, _slots[index].AsSpan(0, _lengths[index]));
+            resend(state, sequence, _slab.AsSpan(index * MaxMessage, _lengths[index]));
         }
 
         return count;
@@ -163,7 +177,11 @@ internal sealed class CoreSendWindow
             Release(sequence);
         }
 
-        _overflow.Clear();
+        while (_overflow.TryDequeue(out var deferred))
+        {
+            ArrayPool<byte>.Shared.Return(deferred.Buffer);
+        }
+
         Incarnation++;
         _base = 1;
         _next = 1;

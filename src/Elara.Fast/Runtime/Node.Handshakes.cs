@@ -248,6 +248,7 @@ public sealed partial class Node
         result.Dispose();
         _links[(session.SessionId, participant.NodeId)] = link;
         _linkList.Add(link);
+        _timeEngine.TrackPeer(participant.NodeId); // its clock's buffers now, not on the first TimeSync answer
         Volatile.Write(ref _peerCount, _links.Count);
         return link;
     }

@@ -59,9 +59,10 @@ public sealed partial class Node
             }
 
             link.Send.CollectDue(now, link.RetransmitTimeout, (this, link), static (s, seq, blocks) => s.Item1.Resend(s.link, seq, blocks));
-            while (link.Send.TryTakeDeferred(out var deferred))
+            while (link.Send.TryTakeDeferred(out var deferred, out var deferredLength))
             {
-                SendCoreMessage(link, deferred, deferred: true);
+                SendCoreMessage(link, deferred.AsSpan(0, deferredLength), deferred: true);
+                CoreSendWindow.ReturnDeferred(deferred);
             }
 
             if (now - link.LastKeepalive >= keepaliveTicks)
@@ -253,7 +254,7 @@ public sealed partial class Node
             link.Level = next;
             link.Participant.SetLevel(next);
             Counters.LevelChanges++;
-            NodeLog.LevelChanged(_logger, $"link {link.Remote}", before, next);
+            NodeLog.LinkLevelChanged(_logger, link.Remote, before, next);
             Raise(new NodeEvent(NodeEventKind.DegradationChanged, link.Session.SessionId, link.Remote, Level: next));
             UpdateSessionState(link.Session);
         }
@@ -313,7 +314,7 @@ public sealed partial class Node
     {
         Volatile.Write(ref _nodeLevel, (int)next);
         Counters.LevelChanges++;
-        NodeLog.LevelChanged(_logger, "node", before, next);
+        NodeLog.LevelChanged(_logger, before, next);
         Raise(new NodeEvent(NodeEventKind.DegradationChanged, Level: next));
         foreach (var session in _sessions.Values)
         {

@@ -34,8 +34,12 @@ internal static partial class NodeLog
     [LoggerMessage(3008, LogLevel.Warning, "Join of session {Session} failed: {Reason}")]
     public static partial void JoinFailed(ILogger logger, SessionId session, string reason);
 
-    [LoggerMessage(3009, LogLevel.Information, "Degradation level of {Scope} changed from {From} to {To}")]
-    public static partial void LevelChanged(ILogger logger, string scope, DegradationLevel from, DegradationLevel to);
+    [LoggerMessage(3009, LogLevel.Information, "Degradation level of the node changed from {From} to {To}")]
+    public static partial void LevelChanged(ILogger logger, DegradationLevel from, DegradationLevel to);
+
+    // The peer is a structured argument, not an interpolated string: the message is only formatted when enabled.
+    [LoggerMessage(3015, LogLevel.Information, "Degradation level of the link to {Peer} changed from {From} to {To}")]
+    public static partial void LinkLevelChanged(ILogger logger, NodeId peer, DegradationLevel from, DegradationLevel to);
 
     [LoggerMessage(3010, LogLevel.Information, "Peer {Peer} of session {Session} roamed to {EndPoint}")]
     public static partial void Roamed(ILogger logger, NodeId peer, SessionId session, IPEndPoint? endPoint);

@@ -49,6 +49,12 @@ internal sealed class TimeEngine
     /// <summary>The clock estimate of <paramref name="peer"/>, if any sample of it was seen.</summary>
     public bool TryGetPeer(NodeId peer, out PeerClock clock) => _peers.TryGetValue(peer, out clock!);
 
+    /// <summary>
+    /// Starts tracking <paramref name="peer"/> before its first sample, so the clock's buffers are allocated when the
+    /// peer joins and not on the data path; false when <see cref="TimeEngineOptions.MaxPeers"/> are already tracked.
+    /// </summary>
+    public bool TrackPeer(NodeId peer) => GetOrAdd(peer) is not null;
+
     /// <summary>Forgets a peer that left.</summary>
     public bool RemovePeer(NodeId peer) => _peers.Remove(peer);
 

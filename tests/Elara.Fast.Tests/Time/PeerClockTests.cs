@@ -180,4 +180,35 @@ public sealed class PeerClockTests
         Assert.Equal(1, engine.PeersRefused);
         Assert.False(engine.TryGetPeer(new NodeId(3), out _));
     }
+
+    [Fact]
+    public void A_tracked_peer_allocates_nothing_on_its_first_sample_and_counts_against_the_limit()
+    {
+        var fake = new FakeTimeProvider();
+        var engine = new TimeEngine(fake, new TimeEngineOptions { MaxPeers = 1 });
+        Assert.True(engine.TrackPeer(Peer));
+        Assert.True(engine.TryGetPeer(Peer, out var clock));
+        Assert.False(clock.HasEstimate); // tracked, but no sample yet: the consensus ignores it
+        Assert.Equal(StateClockAdjustment.None, engine.UpdateConsensus());
+        Assert.False(engine.TrackPeer(new NodeId(99)));
+        Assert.Equal(1, engine.PeersRefused);
+
+        // Warm the sample path on a throwaway engine, so only the first sample for the tracked peer is measured.
+        var warm = new TimeEngine(fake);
+        for (var i = 0; i < 200; i++)
+        {
+            warm.CompleteTimeSync(new NodeId(7), 10, 20, 30, 0);
+        }
+
+        var t1 = engine.BeginTimeSync();
+        fake.Advance(TimeSpan.FromMilliseconds(4));
+        var (t2, t3, offset) = engine.AnswerTimeSync(engine.Perceptual.Now);
+        fake.Advance(TimeSpan.FromMilliseconds(4));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var status = engine.CompleteTimeSync(Peer, t1, t2, t3, offset);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.NotEqual(TimeSampleStatus.Malformed, status);
+        Assert.True(clock.HasEstimate);
+        Assert.Equal(0, allocated);
+    }
 }

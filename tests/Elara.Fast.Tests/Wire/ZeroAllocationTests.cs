@@ -9,14 +9,7 @@ public sealed class ZeroAllocationTests
 {
     private const int Iterations = 20_000;
 
-    private static long Measure(Action body)
-    {
-        body(); // warm up: tier-0 code and static constructors may allocate once
-        body();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        body();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Measure(Action body) => AllocationMeter.SteadyStateBytes(body);
 
     [Fact]
     public void Reading_a_frame_header_extensions_and_blocks_allocates_nothing()
