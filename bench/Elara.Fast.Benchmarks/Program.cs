@@ -7,6 +7,12 @@ if (UdpProcessBenchmark.Handles(args))
     return UdpProcessBenchmark.Run(args);
 }
 
+// Whole-process node pipeline and LiteNetLib for bench/node-ingress.sh: `node-receive`, `node-send`, `lnl-receive`, `lnl-send`.
+if (Elara.Fast.Benchmarks.Runtime.NodeProcessBenchmark.Handles(args))
+{
+    return Elara.Fast.Benchmarks.Runtime.NodeProcessBenchmark.Run(args);
+}
+
 // Run all suites: dotnet run -c Release --project bench/Elara.Fast.Benchmarks -- --filter '*'
 // CI smoke:      dotnet run -c Release --project bench/Elara.Fast.Benchmarks -- --filter '*' --job dry
 // Crypto A/B on thread CPU time (docs/crypto.md): dotnet run -c Release --project bench/Elara.Fast.Benchmarks -- crypto-cpu-ab

@@ -19,6 +19,12 @@ public sealed partial class Node
     private long _lastTick;
     private long _currentSequence;
 
+    /// <summary>
+    /// When the datagram the Apply thread handles now was received (<see cref="System.Diagnostics.Stopwatch"/>
+    /// units of the transport's clock): a frame handler reads it for receive-to-handler latency. Apply thread only.
+    /// </summary>
+    internal long CurrentReceiveTimestamp { get; private set; }
+
     /// <summary>What a node-internal (<see cref="DatagramKind.Control"/>) ingress entry asks for: its first byte.</summary>
     private enum ControlType : byte
     {
@@ -44,6 +50,7 @@ public sealed partial class Node
             {
                 case DatagramKind.Elara:
                     Counters.DatagramsIn++;
+                    CurrentReceiveTimestamp = entry.Timestamp;
                     OnElara(ref entry, slot);
                     break;
                 case DatagramKind.Control:

@@ -528,10 +528,13 @@ public sealed partial class Node
             return SendStatus.Shed;
         }
 
-        foreach (var participant in session.Routes)
+        var shed = 0;
+        var routes = session.Routes;
+        foreach (var participant in routes)
         {
             if (IsShed(participant.Level, packetClass))
             {
+                shed++; // this peer's link is degraded past this class: it gets none until it recovers
                 continue;
             }
 
@@ -542,7 +545,12 @@ public sealed partial class Node
             }
         }
 
-        return SendStatus.Sent;
+        if (shed > 0)
+        {
+            Interlocked.Add(ref Counters.SendShed, shed);
+        }
+
+        return shed > 0 && shed == routes.Length ? SendStatus.Shed : SendStatus.Sent;
     }
 
     SendStatus ISessionHost.UpdateState(Session session, StateId id, ReadOnlySpan<byte> value)

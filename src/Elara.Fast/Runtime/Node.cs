@@ -122,6 +122,9 @@ public sealed partial class Node : IAsyncDisposable, ISessionHost
     /// <summary>Peer links (one per remote node and session).</summary>
     public int PeerCount => Volatile.Read(ref _peerCount);
 
+    /// <summary>Frames the Transmit stage did not send because sealing failed (keys exhausted, channel retired).</summary>
+    public long SealFailures => _egress.SealFailures;
+
     /// <summary>The ring size (entries of each ring).</summary>
     public int RingSize => _ingress.Ring.Size;
 

@@ -28,6 +28,7 @@ public sealed class NodeCounters
     internal long LevelChanges;
     internal long EgressRingFull;
     internal long HandlerFaults;
+    internal long SendShed;
 
     /// <summary>Frames received and authenticated, of <paramref name="packetClass"/>.</summary>
     public long GetFramesIn(PacketClass packetClass) => Volatile.Read(ref FramesIn[(int)packetClass]);
@@ -100,6 +101,9 @@ public sealed class NodeCounters
 
     /// <summary>Frames not sent because the egress ring was full.</summary>
     public long EgressFull => Interlocked.Read(ref EgressRingFull);
+
+    /// <summary>Frames not sent to a peer because its link's degradation level sheds their class.</summary>
+    public long SendsShed => Interlocked.Read(ref SendShed);
 
     /// <summary>Exceptions thrown by the embedder's frame handler (caught, counted and logged; the loop goes on).</summary>
     public long FrameHandlerFaults => Volatile.Read(ref HandlerFaults);
