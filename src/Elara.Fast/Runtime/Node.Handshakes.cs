@@ -163,6 +163,7 @@ public sealed partial class Node
         {
             // A rekey (or a crossed handshake): the link keeps its delivery state, the channel takes the new keys.
             result.RekeyChannel(existing.Channel);
+            existing.ResetLoss(); // the peer numbers its frames afresh under the new keys
             if (existing.Rekeying == pending.Initiator)
             {
                 existing.Rekeying = null;
@@ -207,6 +208,7 @@ public sealed partial class Node
         {
             // The peer handshook again: its rekey, or its restart (the delivery incarnations tell them apart).
             result.RekeyChannel(existing.Channel);
+            existing.ResetLoss(); // the peer numbers its frames afresh under the new keys
             existing.Participant.MoveTo(source);
             Counters.Rekeys++;
             NodeLog.Rekeyed(_logger, result.RemoteNode, result.Session);

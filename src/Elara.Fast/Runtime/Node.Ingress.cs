@@ -166,30 +166,19 @@ public sealed partial class Node
             return;
         }
 
-        OnAuthenticated(link, ref entry, packetClass, layout.Header.Counter);
+        OnAuthenticated(link, ref entry, packetClass, layout.Header.KeyEpoch, layout.Header.Sequence);
         Dispatch(link, packetClass, layout.Header.TimeHint, layout.Ciphertext);
     }
 
     /// <summary>A frame of <paramref name="link"/>'s peer authenticated: it is alive, maybe somewhere new.</summary>
-    private void OnAuthenticated(PeerLink link, ref ReceivedDatagram entry, PacketClass packetClass, uint counter)
+    private void OnAuthenticated(PeerLink link, ref ReceivedDatagram entry, PacketClass packetClass, ushort epoch, ushort sequence)
     {
         var participant = link.Participant;
         participant.Seen(_time.GetTimestamp());
         Counters.FramesIn[(int)packetClass]++;
 
-        // Statistics for loss: frames seen against the span of the sender's counters, per class.
-        var c = (int)packetClass;
-        link.ReceivedInInterval[c]++;
-        if (!link.CounterSeen[c])
-        {
-            link.CounterSeen[c] = true;
-            link.IntervalStartCounter[c] = counter - 1;
-            link.HighestCounter[c] = counter;
-        }
-        else if ((int)(counter - link.HighestCounter[c]) > 0)
-        {
-            link.HighestCounter[c] = counter;
-        }
+        // Statistics for loss: frames seen against the sender's numbering, per class.
+        link.Loss[(int)packetClass].Observe(epoch, sequence);
 
         // Roaming: an authenticated frame from a new address moves the peer there.
         if (entry.Source.Length > 0 && entry.Source != participant.Address)

@@ -210,22 +210,12 @@ public sealed partial class Node
     private void UpdateLinkStatistics(PeerLink link, long now)
     {
         long expected = 0, received = 0;
-        for (var c = 0; c < link.ReceivedInInterval.Length; c++)
+        for (var c = 0; c < link.Loss.Length; c++)
         {
-            if (!link.CounterSeen[c])
-            {
-                continue;
-            }
-
-            var span = (long)(link.HighestCounter[c] - link.IntervalStartCounter[c]);
-            if (span > 0 && span < int.MaxValue)
-            {
-                expected += span;
-                received += Math.Min(link.ReceivedInInterval[c], span);
-            }
-
-            link.IntervalStartCounter[c] = link.HighestCounter[c];
-            link.ReceivedInInterval[c] = 0;
+            var (classExpected, classReceived) = link.Loss[c].Interval;
+            expected += classExpected;
+            received += classReceived;
+            link.Loss[c].NextInterval();
         }
 
         link.LastStats = now;

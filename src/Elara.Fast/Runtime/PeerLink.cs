@@ -73,14 +73,17 @@ internal sealed class PeerLink
 
     public long TimeSyncT1 { get; set; }
 
-    /// <summary>Frames received per class since <see cref="LastStats"/>, and the highest counter seen per class.</summary>
-    public long[] ReceivedInInterval { get; } = new long[5];
+    /// <summary>Loss per class since <see cref="LastStats"/>, from the numbering of the frames that arrived.</summary>
+    public ClassLossMeter[] Loss { get; } = new ClassLossMeter[5];
 
-    public uint[] HighestCounter { get; } = new uint[5];
-
-    public uint[] IntervalStartCounter { get; } = new uint[5];
-
-    public bool[] CounterSeen { get; } = new bool[5];
+    /// <summary>Re-baselines every class's loss meter (new keys: the peer's numbering restarted).</summary>
+    public void ResetLoss()
+    {
+        for (var c = 0; c < Loss.Length; c++)
+        {
+            Loss[c].Reset();
+        }
+    }
 
     public DegradationLevel Level { get; set; }
 
