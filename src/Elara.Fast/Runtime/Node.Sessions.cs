@@ -525,6 +525,7 @@ public sealed partial class Node
 
         if (IsShed(Level, packetClass))
         {
+            Interlocked.Increment(ref Counters.SendShed); // the node's own level sheds the class for every peer
             return SendStatus.Shed;
         }
 
