@@ -6,13 +6,16 @@
 #   REPS=5 COUNT=4000000 bench/udp-ingress.sh
 #   LONG=1 bench/udp-ingress.sh           # adds the 10-million-datagram GC check for both Elara.Fast paths
 #   PACED=300000 bench/udp-ingress.sh     # also every receiver at a paced rate (datagrams/s) they all sustain
+#   ONLY=egress bench/udp-ingress.sh      # the egress rows alone
 #
 # Ingress rows (udp-blast → receiver): udp-sink (C recvmmsg, the kernel limit), udp-sink --batch 1 (C, one
 # datagram per system call: what any receiver without batching can do), Elara.Fast recvmmsg path and
 # portable path (both models: blocking thread, posted event args; into the ingress ring), a default
 # `await socket.ReceiveFromAsync` loop, and a blocking `ReceiveFrom(Span, SocketFlags, SocketAddress)` loop on a
 # dedicated thread (both count only).
-# Egress rows (sender → udp-sink): udp-blast (C sendmmsg) and the Elara.Fast Transmit stage on each path.
+# Egress rows (sender → udp-sink): udp-blast (C sendmmsg), the Elara.Fast Transmit stage on each path, a blocking
+# `SendTo(ReadOnlySpan, SocketFlags, SocketAddress)` loop on a dedicated thread (the portable stage's bar) and an
+# `await SendToAsync` loop (what most code writes).
 # Figures: packets/s, loss, CPU µs per packet (receiver for ingress, sender for egress; user + system time from
 # the first datagram to the last), and for .NET receivers GC collections and bytes allocated in that window.
 set -euo pipefail
@@ -58,6 +61,7 @@ ingress() { echo "${BENCH[*]} ingress --mode $1 --port $PORT --count $COUNT --id
 
 for rep in $(seq 1 "$REPS"); do
   log "repetition $rep of $REPS"
+  if [ "${ONLY:-}" != egress ]; then
   run_pair udp-sink "$SINK --port $PORT --expect $COUNT --idle-ms 1000" "$blast" "$rep"
   run_pair udp-sink-1 "$SINK --port $PORT --expect $COUNT --idle-ms 1000 --batch 1" "$blast" "$rep"
   for mode in recvmmsg portable portable-eventargs async blocking; do
@@ -71,8 +75,9 @@ for rep in $(seq 1 "$REPS"); do
       run_pair "paced-dotnet-$mode" "$(ingress "$mode")" "$paced" "$rep"
     done
   fi
+  fi
   run_pair egress-udp-blast "$SINK --port $PORT --expect $COUNT --idle-ms 1000" "$blast" "$rep"
-  for mode in recvmmsg portable; do
+  for mode in recvmmsg portable blocking async; do
     run_pair "egress-$mode" "$SINK --port $PORT --expect $COUNT --idle-ms 1000" \
       "${BENCH[*]} egress --mode $mode --dest 127.0.0.1 --port $PORT --count $COUNT --size $SIZE" "$rep"
   done
@@ -136,14 +141,18 @@ if paced:
     ingress_table('paced-', f'UDP ingress paced at {paced} datagrams/s')
 print()
 print('### UDP egress (receiver: udp-sink on CPU 1)\n')
-print('| sender | sent pkt/s | sender CPU µs/pkt | CPU ratio vs udp-blast | loss at udp-sink % |')
-print('|---|---|---|---|---|')
+print('| sender | sent pkt/s | sender CPU µs/pkt | of which user µs/pkt | CPU ratio vs udp-blast | CPU ratio vs blocking loop | GC gen0 | allocated B | loss at udp-sink % |')
+print('|---|---|---|---|---|---|---|---|---|')
 blast = stat('egress-udp-blast', 'tx', 'cpu_us_per_pkt')
+blocking = stat('egress-blocking', 'tx', 'cpu_us_per_pkt')
 for name, label in [('egress-udp-blast', 'C udp-blast (sendmmsg ×64)'), ('egress-recvmmsg', 'Elara.Fast Transmit stage, sendmmsg'),
-                    ('egress-portable', 'Elara.Fast Transmit stage, portable SendTo')]:
+                    ('egress-portable', 'Elara.Fast Transmit stage, portable SendTo'),
+                    ('egress-blocking', 'blocking SendTo(Span, …, SocketAddress) loop, dedicated thread'),
+                    ('egress-async', 'await SendToAsync loop')]:
     cpu = stat(name, 'tx', 'cpu_us_per_pkt')
-    ratio = 'n/a' if cpu is None or blast is None else f'{cpu[0] / blast[0]:.2f}'
-    print(f"| {label} | {fmt(stat(name, 'tx', 'pps'), 0)} | {fmt(cpu)} | {ratio} | {fmt(stat(name, 'rx', 'loss_pct'), 2)} |")
+    ratio = lambda b: 'n/a' if cpu is None or b is None else f'{cpu[0] / b[0]:.2f}'
+    print(f"| {label} | {fmt(stat(name, 'tx', 'pps'), 0)} | {fmt(cpu)} | {fmt(stat(name, 'tx', 'user_us_per_pkt'))} | {ratio(blast)} | {ratio(blocking)} | "
+          f"{fmt(stat(name, 'tx', 'gc0'), 0)} | {fmt(stat(name, 'tx', 'allocated_bytes'), 0)} | {fmt(stat(name, 'rx', 'loss_pct'), 2)} |")
 for name in ('long-recvmmsg', 'long-portable'):
     if (name, 'rx') in rows:
         f = rows[(name, 'rx')][0]

@@ -12,7 +12,7 @@ namespace Elara.Fast.Benchmarks.Transport;
 /// and the receiver run as separate pinned processes). Output lines mirror native/udp-sink and udp-blast:
 /// <code>
 /// Elara.Fast.Benchmarks ingress --mode recvmmsg|portable|portable-eventargs|async|blocking --port P [--bind ADDR] [--count N] [--idle-ms MS] [--outstanding N]
-/// Elara.Fast.Benchmarks egress  --mode recvmmsg|portable --dest ADDR --port P [--count N] [--size B]
+/// Elara.Fast.Benchmarks egress  --mode recvmmsg|portable|blocking|async --dest ADDR --port P [--count N] [--size B]
 /// </code>
 /// CPU, GC collections and allocated bytes are measured from the first datagram to the end (the idle tail parks).
 /// </summary>
@@ -310,6 +310,11 @@ public static class UdpProcessBenchmark
         var destination = new IPEndPoint(IPAddress.Parse(Get(options, "dest", "127.0.0.1")), (int)GetLong(options, "port", 39500));
         var count = GetLong(options, "count", 1_000_000);
         var size = (int)GetLong(options, "size", 200);
+        if (mode is "blocking" or "async")
+        {
+            return PlainEgress(mode, destination, count, size);
+        }
+
         using var transport = DatagramTransport.Create(new SocketTransportOptions
         {
             BindEndPoint = new IPEndPoint(destination.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0),
@@ -330,9 +335,11 @@ public static class UdpProcessBenchmark
             BitConverter.TryWriteBytes(frame.AsSpan(8), i);
             while (!egress.TryEnqueue(frame, target))
             {
-                // The producer outruns the kernel: wait for the Transmit stage (this is the benchmark's pacing).
+                // The producer outruns the kernel: wait for the Transmit stage (this is the benchmark's pacing). A
+                // 1 ms sleep, not a yield: the ring holds > 30 ms of sending, so the stage never runs dry, and a
+                // yield per frame would put one sched_yield per datagram of the producer into the stage's figure.
                 full++;
-                Thread.Yield();
+                Thread.Sleep(1);
             }
         }
 
@@ -345,8 +352,75 @@ public static class UdpProcessBenchmark
         meter.Stop();
         var sent = transport.Counters.Sent;
         Console.WriteLine(FormattableString.Invariant(
-            $"egress mode={mode} sent={sent} seconds={meter.Seconds:F3} pps={sent / meter.Seconds:F0} cpu_us={meter.CpuMicroseconds:F0} cpu_us_per_pkt={meter.CpuMicroseconds / Math.Max(1, sent):F3} batches={transport.Counters.SendBatches} send_failed={transport.Counters.Dropped(DropReason.SendFailed)} producer_waits={full} gc0={meter.Gen0} allocated_bytes={meter.Allocated}"));
+            $"egress mode={mode} sent={sent} seconds={meter.Seconds:F3} pps={sent / meter.Seconds:F0} cpu_us={meter.CpuMicroseconds:F0} cpu_us_per_pkt={meter.CpuMicroseconds / Math.Max(1, sent):F3} user_us_per_pkt={meter.UserMicroseconds / Math.Max(1, sent):F3} batches={transport.Counters.SendBatches} send_failed={transport.Counters.Dropped(DropReason.SendFailed)} producer_waits={full} gc0={meter.Gen0} allocated_bytes={meter.Allocated}"));
         return 0;
+    }
+
+    /// <summary>
+    /// The plain .NET senders the portable Transmit stage is judged by: a blocking
+    /// <c>SendTo(ReadOnlySpan, SocketFlags, SocketAddress)</c> loop on a dedicated thread, and the
+    /// <c>await SendToAsync</c> loop most code writes. Same socket options, destination and payload as the stage.
+    /// </summary>
+    private static int PlainEgress(string mode, IPEndPoint destination, long count, int size)
+    {
+        using var socket = new Socket(destination.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { SendBufferSize = 4 << 20 };
+        socket.Bind(new IPEndPoint(destination.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0));
+        var address = destination.Serialize();
+        var frame = new byte[size];
+        frame[2] = 30;
+        long sent = 0, failed = 0;
+        var meter = new Meter();
+        meter.Start();
+        if (mode == "blocking")
+        {
+            var thread = new Thread(() =>
+            {
+                for (long i = 0; i < count; i++)
+                {
+                    BitConverter.TryWriteBytes(frame.AsSpan(8), i);
+                    try
+                    {
+                        socket.SendTo(frame, SocketFlags.None, address);
+                        sent++;
+                    }
+                    catch (SocketException)
+                    {
+                        failed++;
+                    }
+                }
+            }) { Name = "blocking-send" };
+            thread.Start();
+            thread.Join();
+        }
+        else
+        {
+            (sent, failed) = SendAsyncLoop(socket, address, frame, count).GetAwaiter().GetResult();
+        }
+
+        meter.Stop();
+        Console.WriteLine(FormattableString.Invariant(
+            $"egress mode={mode} sent={sent} seconds={meter.Seconds:F3} pps={sent / meter.Seconds:F0} cpu_us={meter.CpuMicroseconds:F0} cpu_us_per_pkt={meter.CpuMicroseconds / Math.Max(1, sent):F3} user_us_per_pkt={meter.UserMicroseconds / Math.Max(1, sent):F3} batches={sent} send_failed={failed} producer_waits=0 gc0={meter.Gen0} allocated_bytes={meter.Allocated}"));
+        return 0;
+    }
+
+    private static async Task<(long Sent, long Failed)> SendAsyncLoop(Socket socket, SocketAddress address, byte[] frame, long count)
+    {
+        long sent = 0, failed = 0;
+        for (long i = 0; i < count; i++)
+        {
+            BitConverter.TryWriteBytes(frame.AsSpan(8), i);
+            try
+            {
+                await socket.SendToAsync(frame, SocketFlags.None, address).ConfigureAwait(false);
+                sent++;
+            }
+            catch (SocketException)
+            {
+                failed++;
+            }
+        }
+
+        return (sent, failed);
     }
 
     private static Socket Bound(IPEndPoint bind)
