@@ -59,4 +59,10 @@ public enum EventType : byte
     FeedAppend = 0xD0,
     /// <summary>Delete from a feed.</summary>
     FeedDelete = 0xD1,
+
+    /// <summary>
+    /// An application-defined event: the node applies nothing of it and hands the payload to the embedder's
+    /// frame handler (Elara.Fast's extension; the published table ends at 0xD1).
+    /// </summary>
+    ApplicationDefined = 0xE0,
 }

@@ -267,7 +267,10 @@ public sealed partial class Node
         Volatile.Write(ref _peerCount, _links.Count);
         _ackList.Remove(link);
         link.InAckList = false;
-        link.Session.RemoveParticipant(link.Remote);
+        if (link.Session.RemoveParticipant(link.Remote))
+        {
+            link.Session.StreamState.ReleaseOwner(link.Remote, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
         _timeEngine.RemovePeer(link.Remote);
         if (link.Initiator is { } initiator)
         {

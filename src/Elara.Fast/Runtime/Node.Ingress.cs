@@ -94,7 +94,8 @@ public sealed partial class Node
             case ControlType.Wake:
                 break; // the batch end does the work; these only wake the stage
             case ControlType.CoreSend when entry.Length >= 9:
-                if (_sessions.TryGetValue(new SessionId(BinaryPrimitives.ReadUInt64LittleEndian(entry[1..])), out var session))
+                if (_sessions.TryGetValue(new SessionId(BinaryPrimitives.ReadUInt64LittleEndian(entry[1..])), out var session)
+                    && ApplyOwnStreamEvents(session, entry[9..]))
                 {
                     SendCoreToAll(session, entry[9..]);
                 }
@@ -299,6 +300,18 @@ public sealed partial class Node
                 case EventType.StateCreate or EventType.StateUpdate or EventType.StateDelete or EventType.AuthorityGrant or EventType.AuthorityRevoke
                     when packetClass == PacketClass.Core:
                     link.Session.Field.Apply(block);
+                    break;
+                case var type when SessionStreams.Handles(type):
+                    // Streams, text, typing, presence and history: the node applies them; a refusal changes counters only.
+                    if (!link.Joined)
+                    {
+                        Counters.Drop(packetClass, NodeDropReason.InvalidEvents);
+                    }
+                    else if (link.Session.StreamState.Apply(link.Remote, packetClass, block, _time.GetTimestamp()) is { } refused)
+                    {
+                        Counters.Drop(packetClass, refused);
+                    }
+
                     break;
                 default:
                     if ((byte)block.EventType >= 0x80)

@@ -27,6 +27,7 @@ public sealed partial class Node
         var session = link.Session;
         link.Joined = true;
         session.AddParticipant(link.Participant);
+        SendIntroduction(link);
         NodeLog.ParticipantJoined(_logger, link.Remote, session.SessionId, link.Participant.EndPoint);
         Raise(new NodeEvent(NodeEventKind.ParticipantJoined, session.SessionId, link.Remote, EndPoint: link.Participant.EndPoint));
 
@@ -88,6 +89,7 @@ public sealed partial class Node
         {
             link.Joined = true;
             session.AddParticipant(link.Participant);
+            SendIntroduction(link);
             Raise(new NodeEvent(NodeEventKind.ParticipantJoined, session.SessionId, link.Remote, EndPoint: link.Participant.EndPoint));
             if (link.Reconciliation.QueueDigest() == ReconciliationStatus.Done || link.Reconciliation.Pending > 0)
             {

@@ -26,6 +26,11 @@ public sealed partial class Node
 
     private void OnTick(long now)
     {
+        foreach (var session in _sessions.Values)
+        {
+            session.StreamState.Sweep(now);
+        }
+
         var timeoutTicks = ToTimestamp(_config.PeerTimeout);
         var keepaliveTicks = ToTimestamp(_config.KeepaliveInterval);
         for (var i = _linkList.Count - 1; i >= 0; i--)

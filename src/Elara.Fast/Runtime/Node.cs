@@ -455,6 +455,11 @@ public sealed partial class Node : IAsyncDisposable, ISessionHost
 
     private void AddSession(Session session)
     {
+        var streams = session.StreamState;
+        streams.MaxItems = _config.FeedMaxItems;
+        streams.MaxBytes = _config.FeedMaxBytes;
+        streams.FollowerBacklog = _config.FeedFollowerBacklog;
+        streams.TypingTtl = ToTimestamp(_config.TypingTimeout);
         _sessions.Add(session.SessionId, session);
         Volatile.Write(ref _sessionSnapshot, new Dictionary<SessionId, Session>(_sessions));
     }
@@ -467,6 +472,7 @@ public sealed partial class Node : IAsyncDisposable, ISessionHost
         }
 
         session.SetState(SessionState.Closed);
+        session.StreamState.Close();
     }
 
     /// <summary>Routes a fault of the Apply stage's handler to the log and keeps the loop alive.</summary>

@@ -103,6 +103,18 @@ public sealed record NodeConfig
     /// <summary>Largest accepted |time hint| of a received frame; a frame claiming an event time further from the sender's clock is dropped.</summary>
     public TimeSpan MaxTimeHint { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>A typing indicator not renewed or stopped within this expires (swept on ticks, no timer per indicator).</summary>
+    public TimeSpan TypingTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most items a session's feed keeps; past it the oldest are evicted (counted).</summary>
+    public int FeedMaxItems { get; init; } = 10_000;
+
+    /// <summary>Most bytes a session's feed accounts for (text, reactions and a fixed 64 per item); past it the oldest are evicted.</summary>
+    public long FeedMaxBytes { get; init; } = 8L << 20;
+
+    /// <summary>Most feed changes waiting for one slow follower before it is closed with <see cref="Sessions.FeedReaderTooSlowException"/>.</summary>
+    public int FeedFollowerBacklog { get; init; } = 4096;
+
     /// <summary>The clock of every timer and timestamp (a <c>FakeTimeProvider</c> in tests).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -145,6 +157,26 @@ public sealed record NodeConfig
         if (NodeId is { Value: 0 })
         {
             problems.Add($"{nameof(NodeId)} must not be zero.");
+        }
+
+        if (TypingTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"{nameof(TypingTimeout)} must be positive; it is {TypingTimeout}.");
+        }
+
+        if (FeedMaxItems < 1)
+        {
+            problems.Add($"{nameof(FeedMaxItems)} must be at least 1; it is {FeedMaxItems}.");
+        }
+
+        if (FeedMaxBytes < 4096)
+        {
+            problems.Add($"{nameof(FeedMaxBytes)} must be at least 4096; it is {FeedMaxBytes}.");
+        }
+
+        if (FeedFollowerBacklog < 1)
+        {
+            problems.Add($"{nameof(FeedFollowerBacklog)} must be at least 1; it is {FeedFollowerBacklog}.");
         }
 
         if (Degradation is null)

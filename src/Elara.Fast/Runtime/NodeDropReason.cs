@@ -38,4 +38,22 @@ public enum NodeDropReason
 
     /// <summary>An internal entry the node could not read (never expected; counted, not thrown).</summary>
     BadControl,
+
+    /// <summary>A stream event for a stream this node does not know (never started, or ended).</summary>
+    UnknownStream,
+
+    /// <summary>A stream event whose body is malformed, of the wrong class, or for a stream of another kind.</summary>
+    StreamEventInvalid,
+
+    /// <summary>An edit or delete of a message by someone other than its author, or a stream ended by a non-owner.</summary>
+    NotAuthor,
+
+    /// <summary>An edit, delete or reaction naming a message this node does not hold.</summary>
+    UnknownMessage,
+
+    /// <summary>A text, status or reaction key longer than its limit (<see cref="Sessions.StreamLimits"/>).</summary>
+    ItemTooLarge,
+
+    /// <summary>A message id its author already used, or a stream id already in use.</summary>
+    DuplicateItem,
 }

@@ -14,4 +14,13 @@ internal interface ISessionHost
     Task<byte[]?> ReadStateAsync(Session session, StateId id);
 
     Task LeaveAsync(Session session);
+
+    /// <summary>A fresh id: unique for this node across restarts (wall-clock based), used for messages, edits and streams.</summary>
+    ulong NextId();
+
+    /// <summary>Runs <paramref name="read"/> on the Apply thread with the session's streams and the current timestamp.</summary>
+    Task<T> ReadStreamsAsync<T>(Session session, Func<SessionStreams, long, T> read);
+
+    /// <summary>Runs <paramref name="command"/> on the Apply thread with the session's streams (fire and forget).</summary>
+    void PostStreams(Session session, Action<SessionStreams> command);
 }

@@ -56,14 +56,14 @@ internal sealed class NodeTestKit : IAsyncDisposable
         Network.Dispose();
     }
 
-    /// <summary>One TextAppend block whose state id carries <paramref name="number"/> and whose body names the author.</summary>
+    /// <summary>One application-defined block (passed to the handler untouched) whose state id carries <paramref name="number"/>.</summary>
     public static byte[] Message(ulong number, int padding = 16)
     {
         var buffer = new byte[256];
         var writer = new EventBlockWriter(buffer);
         var body = new byte[padding];
         BinaryPrimitives.WriteUInt64LittleEndian(body, number);
-        Assert.Equal(WireStatus.Ok, writer.TryAppend(EventType.TextAppend, new StateId(number), default, Mutation.Set(body)));
+        Assert.Equal(WireStatus.Ok, writer.TryAppend(EventType.ApplicationDefined, new StateId(number), default, Mutation.Set(body)));
         return writer.Written.ToArray();
     }
 
