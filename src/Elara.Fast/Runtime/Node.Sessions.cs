@@ -27,7 +27,6 @@ public sealed partial class Node
         var session = link.Session;
         link.Joined = true;
         session.AddParticipant(link.Participant);
-        SendIntroduction(link);
         NodeLog.ParticipantJoined(_logger, link.Remote, session.SessionId, link.Participant.EndPoint);
         Raise(new NodeEvent(NodeEventKind.ParticipantJoined, session.SessionId, link.Remote, EndPoint: link.Participant.EndPoint));
 
@@ -67,6 +66,9 @@ public sealed partial class Node
             }
         }
         while (true);
+
+        // After the sync: the joiner counts this link as joined only once that arrives, and drops stream events before it.
+        SendIntroduction(link);
 
         // Anti-entropy: both sides send digests, each answers what the other lacks.
         if (link.Reconciliation.QueueDigest() == ReconciliationStatus.Done || link.Reconciliation.Pending > 0)

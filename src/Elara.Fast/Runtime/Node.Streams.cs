@@ -10,6 +10,9 @@ public sealed partial class Node
     // Wall-clock milliseconds at start, shifted: ids stay unique across restarts of the same identity.
     private long _nextId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 20;
 
+    /// <summary>Tests only: this node sends its stream events without applying them first, as a hostile peer would.</summary>
+    internal bool SendsUncheckedStreamEvents { get; set; }
+
     ulong ISessionHost.NextId() => (ulong)Interlocked.Increment(ref _nextId);
 
     Task<T> ISessionHost.ReadStreamsAsync<T>(Session session, Func<SessionStreams, long, T> read)
@@ -28,6 +31,11 @@ public sealed partial class Node
     /// </summary>
     private bool ApplyOwnStreamEvents(Session session, ReadOnlySpan<byte> blocks)
     {
+        if (SendsUncheckedStreamEvents)
+        {
+            return true;
+        }
+
         var now = _time.GetTimestamp();
         foreach (var block in new EventBlockReader(blocks))
         {
