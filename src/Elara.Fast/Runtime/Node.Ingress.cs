@@ -309,7 +309,7 @@ public sealed partial class Node
                     }
                     else if (link.Session.StreamState.Apply(link.Remote, packetClass, block, _time.GetTimestamp()) is { } refused)
                     {
-                        Counters.Drop(packetClass, refused);
+                        Counters.Drop(packetClass, ToDropReason(refused));
                     }
 
                     break;

@@ -13,6 +13,16 @@ public sealed partial class Node
     /// <summary>Tests only: this node sends its stream events without applying them first, as a hostile peer would.</summary>
     internal bool SendsUncheckedStreamEvents { get; set; }
 
+    private static NodeDropReason ToDropReason(StreamRefusal refusal) => refusal switch
+    {
+        StreamRefusal.UnknownStream => NodeDropReason.UnknownStream,
+        StreamRefusal.NotAuthor => NodeDropReason.NotAuthor,
+        StreamRefusal.UnknownMessage => NodeDropReason.UnknownMessage,
+        StreamRefusal.ItemTooLarge => NodeDropReason.ItemTooLarge,
+        StreamRefusal.DuplicateItem => NodeDropReason.DuplicateItem,
+        _ => NodeDropReason.StreamEventInvalid,
+    };
+
     ulong ISessionHost.NextId() => (ulong)Interlocked.Increment(ref _nextId);
 
     Task<T> ISessionHost.ReadStreamsAsync<T>(Session session, Func<SessionStreams, long, T> read)
@@ -41,7 +51,7 @@ public sealed partial class Node
         {
             if (SessionStreams.Handles(block.EventType) && session.StreamState.Apply(NodeId, PacketClass.Core, block, now) is { } refused)
             {
-                Counters.Drop(PacketClass.Core, refused);
+                Counters.Drop(PacketClass.Core, ToDropReason(refused));
                 return false;
             }
         }

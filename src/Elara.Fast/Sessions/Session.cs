@@ -219,7 +219,7 @@ public sealed class Session
 
     private SendStatus SendBlocks(SessionStreams.WriteAgain write)
     {
-        Span<byte> buffer = stackalloc byte[Runtime.CoreSendWindow.MaxMessage];
+        Span<byte> buffer = stackalloc byte[StreamLimits.MaxMessage];
         var writer = new EventBlockWriter(buffer);
         return write(ref writer) == WireStatus.Ok ? TrySendCore(writer.Written) : SendStatus.TooLarge;
     }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Unicode;
 using System.Threading.Channels;
 using Elara.Fast.Primitives;
-using Elara.Fast.Runtime;
 using Elara.Fast.Wire;
 
 namespace Elara.Fast.Sessions;
@@ -114,16 +113,16 @@ internal sealed class SessionStreams
     public bool InUse { get; private set; }
 
     /// <summary>Applies one stream event from <paramref name="sender"/>; returns why it was refused, or null when applied.</summary>
-    public NodeDropReason? Apply(NodeId sender, PacketClass packetClass, in EventBlock block, long now)
+    public StreamRefusal? Apply(NodeId sender, PacketClass packetClass, in EventBlock block, long now)
     {
         if (packetClass != PacketClass.Core)
         {
-            return NodeDropReason.StreamEventInvalid; // text, presence and stream lifecycle are reliable, ordered events
+            return StreamRefusal.StreamEventInvalid; // text, presence and stream lifecycle are reliable, ordered events
         }
 
         if (block.Mutation.Kind != MutationKind.Set)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         InUse = true;
@@ -131,7 +130,7 @@ internal sealed class SessionStreams
         var stream = new StreamId((uint)block.StateId.Value);
         if (block.EventType is not EventType.PresenceUpdate && block.StateId.Value > uint.MaxValue)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         return block.EventType switch
@@ -145,7 +144,7 @@ internal sealed class SessionStreams
             EventType.TypingStart or EventType.TypingStop => Typing(sender, stream, block.EventType == EventType.TypingStart, body, now),
             EventType.PresenceUpdate => UpdatePresence(sender, body),
             EventType.FeedAppend => AppendHistory(sender, body),
-            _ => NodeDropReason.StreamEventInvalid,
+            _ => StreamRefusal.StreamEventInvalid,
         };
     }
 
@@ -370,16 +369,16 @@ internal sealed class SessionStreams
 
     // ---- the events ----
 
-    private NodeDropReason? StartStream(NodeId sender, StreamId id, ReadOnlySpan<byte> body)
+    private StreamRefusal? StartStream(NodeId sender, StreamId id, ReadOnlySpan<byte> body)
     {
         if (body.Length != 1 || body[0] > (byte)StreamKind.Presence)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         if (_streams.TryGetValue(id, out var existing))
         {
-            return existing.Owner == sender && existing.Kind == (StreamKind)body[0] ? null : NodeDropReason.DuplicateItem;
+            return existing.Owner == sender && existing.Kind == (StreamKind)body[0] ? null : StreamRefusal.DuplicateItem;
         }
 
         var stream = new SessionStream(id, sender, (StreamKind)body[0]);
@@ -389,16 +388,16 @@ internal sealed class SessionStreams
         return null;
     }
 
-    private NodeDropReason? EndStream(NodeId sender, StreamId id)
+    private StreamRefusal? EndStream(NodeId sender, StreamId id)
     {
         if (!_streams.TryGetValue(id, out var stream))
         {
-            return NodeDropReason.UnknownStream;
+            return StreamRefusal.UnknownStream;
         }
 
         if (stream.Owner != sender)
         {
-            return NodeDropReason.NotAuthor;
+            return StreamRefusal.NotAuthor;
         }
 
         _streams.Remove(id);
@@ -408,17 +407,17 @@ internal sealed class SessionStreams
         return null;
     }
 
-    private NodeDropReason? TextStream(StreamId id)
+    private StreamRefusal? TextStream(StreamId id)
     {
         if (!_streams.TryGetValue(id, out var stream))
         {
-            return NodeDropReason.UnknownStream;
+            return StreamRefusal.UnknownStream;
         }
 
-        return stream.Kind == StreamKind.Text ? null : NodeDropReason.StreamEventInvalid;
+        return stream.Kind == StreamKind.Text ? null : StreamRefusal.StreamEventInvalid;
     }
 
-    private NodeDropReason? AppendText(NodeId sender, StreamId stream, ReadOnlySpan<byte> body)
+    private StreamRefusal? AppendText(NodeId sender, StreamId stream, ReadOnlySpan<byte> body)
     {
         if (TextStream(stream) is { } refused)
         {
@@ -427,24 +426,24 @@ internal sealed class SessionStreams
 
         if (body.Length < StreamEvents.TextAppendHeader)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var text = body[StreamEvents.TextAppendHeader..];
         if (text.Length > StreamLimits.MaxTextBytes)
         {
-            return NodeDropReason.ItemTooLarge;
+            return StreamRefusal.ItemTooLarge;
         }
 
         if (!Utf8.IsValid(text))
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var message = new MessageRef(sender, new MessageId(BinaryPrimitives.ReadUInt64LittleEndian(body)));
         if (_messages.ContainsKey(message))
         {
-            return NodeDropReason.DuplicateItem;
+            return StreamRefusal.DuplicateItem;
         }
 
         var replyAuthor = BinaryPrimitives.ReadUInt64LittleEndian(body[16..]);
@@ -464,7 +463,7 @@ internal sealed class SessionStreams
         return null;
     }
 
-    private NodeDropReason? EditText(NodeId sender, StreamId stream, ReadOnlySpan<byte> body)
+    private StreamRefusal? EditText(NodeId sender, StreamId stream, ReadOnlySpan<byte> body)
     {
         if (TextStream(stream) is { } refused)
         {
@@ -473,18 +472,18 @@ internal sealed class SessionStreams
 
         if (body.Length < StreamEvents.TextEditHeader)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var text = body[StreamEvents.TextEditHeader..];
         if (text.Length > StreamLimits.MaxTextBytes)
         {
-            return NodeDropReason.ItemTooLarge;
+            return StreamRefusal.ItemTooLarge;
         }
 
         if (!Utf8.IsValid(text))
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         if (Find(sender, stream, body, out var record) is { } missing)
@@ -494,7 +493,7 @@ internal sealed class SessionStreams
 
         if (record.Deleted)
         {
-            return NodeDropReason.UnknownMessage; // a tombstone is final
+            return StreamRefusal.UnknownMessage; // a tombstone is final
         }
 
         // Latest wins by (time, edit id): an older edit arriving later (history after live) changes nothing.
@@ -514,7 +513,7 @@ internal sealed class SessionStreams
         return null;
     }
 
-    private NodeDropReason? DeleteText(NodeId sender, StreamId stream, ReadOnlySpan<byte> body)
+    private StreamRefusal? DeleteText(NodeId sender, StreamId stream, ReadOnlySpan<byte> body)
     {
         if (TextStream(stream) is { } refused)
         {
@@ -523,7 +522,7 @@ internal sealed class SessionStreams
 
         if (body.Length != StreamEvents.TextDeleteSize)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         if (Find(sender, stream, body, out var record) is { } missing)
@@ -544,7 +543,7 @@ internal sealed class SessionStreams
         return null;
     }
 
-    private NodeDropReason? React(NodeId sender, StreamId stream, ReadOnlySpan<byte> body)
+    private StreamRefusal? React(NodeId sender, StreamId stream, ReadOnlySpan<byte> body)
     {
         if (TextStream(stream) is { } refused)
         {
@@ -553,24 +552,24 @@ internal sealed class SessionStreams
 
         if (body.Length < StreamEvents.TextReactHeader + 1 || body[16] > 1)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var key = body[StreamEvents.TextReactHeader..];
         if (key.Length > StreamLimits.MaxReactionKeyBytes)
         {
-            return NodeDropReason.ItemTooLarge;
+            return StreamRefusal.ItemTooLarge;
         }
 
         if (!Utf8.IsValid(key))
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var target = new MessageRef(new NodeId(BinaryPrimitives.ReadUInt64LittleEndian(body)), new MessageId(BinaryPrimitives.ReadUInt64LittleEndian(body[8..])));
         if (!_messages.TryGetValue(target, out var record) || record.Stream != stream || record.Deleted)
         {
-            return NodeDropReason.UnknownMessage;
+            return StreamRefusal.UnknownMessage;
         }
 
         var add = body[16] == 1;
@@ -607,7 +606,7 @@ internal sealed class SessionStreams
         return null;
     }
 
-    private NodeDropReason? Typing(NodeId sender, StreamId stream, bool start, ReadOnlySpan<byte> body, long now)
+    private StreamRefusal? Typing(NodeId sender, StreamId stream, bool start, ReadOnlySpan<byte> body, long now)
     {
         if (TextStream(stream) is { } refused)
         {
@@ -616,7 +615,7 @@ internal sealed class SessionStreams
 
         if (!body.IsEmpty)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         if (start)
@@ -631,22 +630,22 @@ internal sealed class SessionStreams
         return null;
     }
 
-    private NodeDropReason? UpdatePresence(NodeId sender, ReadOnlySpan<byte> body)
+    private StreamRefusal? UpdatePresence(NodeId sender, ReadOnlySpan<byte> body)
     {
         if (body.Length < StreamEvents.PresenceHeader || body[0] > (byte)Availability.Busy)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var status = body[StreamEvents.PresenceHeader..];
         if (status.Length > StreamLimits.MaxStatusBytes)
         {
-            return NodeDropReason.ItemTooLarge;
+            return StreamRefusal.ItemTooLarge;
         }
 
         if (!Utf8.IsValid(status))
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var time = BinaryPrimitives.ReadInt64LittleEndian(body[1..]);
@@ -669,29 +668,29 @@ internal sealed class SessionStreams
         return null;
     }
 
-    private NodeDropReason? AppendHistory(NodeId sender, ReadOnlySpan<byte> body)
+    private StreamRefusal? AppendHistory(NodeId sender, ReadOnlySpan<byte> body)
     {
         if (body.Length < StreamEvents.FeedAppendHeader + 1)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var textLength = BinaryPrimitives.ReadUInt16LittleEndian(body[61..]);
         if (textLength > StreamLimits.MaxTextBytes)
         {
-            return NodeDropReason.ItemTooLarge;
+            return StreamRefusal.ItemTooLarge;
         }
 
         if (body.Length < StreamEvents.FeedAppendHeader + textLength + 1 || body[40] > 3)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var text = body.Slice(StreamEvents.FeedAppendHeader, textLength);
         var author = new NodeId(BinaryPrimitives.ReadUInt64LittleEndian(body));
         if (author.Value == 0 || !Utf8.IsValid(text))
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         var message = new MessageRef(author, new MessageId(BinaryPrimitives.ReadUInt64LittleEndian(body[8..])));
@@ -702,13 +701,13 @@ internal sealed class SessionStreams
         {
             if (offset + 9 > body.Length || body[offset + 8] is 0 or > StreamLimits.MaxReactionKeyBytes || offset + 9 + body[offset + 8] > body.Length)
             {
-                return NodeDropReason.StreamEventInvalid;
+                return StreamRefusal.StreamEventInvalid;
             }
 
             var key = body.Slice(offset + 9, body[offset + 8]);
             if (!Utf8.IsValid(key))
             {
-                return NodeDropReason.StreamEventInvalid;
+                return StreamRefusal.StreamEventInvalid;
             }
 
             (reactions ??= []).Add((new NodeId(BinaryPrimitives.ReadUInt64LittleEndian(body[offset..])), key.ToArray()));
@@ -717,7 +716,7 @@ internal sealed class SessionStreams
 
         if (offset != body.Length)
         {
-            return NodeDropReason.StreamEventInvalid;
+            return StreamRefusal.StreamEventInvalid;
         }
 
         if (_messages.ContainsKey(message))
@@ -750,14 +749,14 @@ internal sealed class SessionStreams
 
     // ---- helpers ----
 
-    private NodeDropReason? Find(NodeId sender, StreamId stream, ReadOnlySpan<byte> body, out FeedRecord record)
+    private StreamRefusal? Find(NodeId sender, StreamId stream, ReadOnlySpan<byte> body, out FeedRecord record)
     {
         // Edits and deletes name the message in full (author, id): only its author may change it.
         var author = new NodeId(BinaryPrimitives.ReadUInt64LittleEndian(body));
         if (author != sender)
         {
             record = null!;
-            return NodeDropReason.NotAuthor;
+            return StreamRefusal.NotAuthor;
         }
 
         var id = new MessageId(BinaryPrimitives.ReadUInt64LittleEndian(body[8..]));
@@ -767,7 +766,7 @@ internal sealed class SessionStreams
         }
 
         record = null!;
-        return NodeDropReason.UnknownMessage;
+        return StreamRefusal.UnknownMessage;
     }
 
     private void Append(FeedRecord record)

@@ -15,6 +15,20 @@ public static class StreamLimits
 
     /// <summary>Most UTF-8 bytes of a presence status text.</summary>
     public const int MaxStatusBytes = 256;
+
+    /// <summary>Most bytes of event blocks in one reliable message (a frame's payload less the 20-byte delivery header).</summary>
+    internal const int MaxMessage = FrameLayout.MaxPayload - 20;
+}
+
+/// <summary>Why a stream event was refused (the node counts each as the <c>NodeDropReason</c> of the same name).</summary>
+internal enum StreamRefusal : byte
+{
+    UnknownStream,
+    StreamEventInvalid,
+    NotAuthor,
+    UnknownMessage,
+    ItemTooLarge,
+    DuplicateItem,
 }
 
 /// <summary>
