@@ -28,11 +28,11 @@ public sealed partial class Node
     Task<T> ISessionHost.ReadStreamsAsync<T>(Session session, Func<SessionStreams, long, T> read)
         => Post<T>(completion => completion.TrySetResult(read(session.StreamState, _time.GetTimestamp())));
 
-    void ISessionHost.PostStreams(Session session, Action<SessionStreams> command)
+    void ISessionHost.PostStreams(Session session, Action<SessionStreams> command) => _ = Post<bool>(completion =>
     {
-        _commands.Enqueue(() => command(session.StreamState));
-        PostControl(ControlType.Wake);
-    }
+        command(session.StreamState);
+        completion.TrySetResult(true);
+    });
 
     /// <summary>
     /// Applies this node's own stream events before they are sent, in the same order as every other event, so this

@@ -184,23 +184,12 @@ internal sealed class SessionStreams
     /// <summary>Expires typing indicators past their TTL and moves waiting changes to followers that caught up.</summary>
     public void Sweep(long now)
     {
-        if (_typing.Count > 0)
+        // Dictionary<,>.Remove during enumeration is allowed: no list of the expired is needed.
+        foreach (var (key, expiry) in _typing)
         {
-            List<(StreamId, NodeId)>? expired = null;
-            foreach (var (key, expiry) in _typing)
+            if (expiry <= now)
             {
-                if (expiry <= now)
-                {
-                    (expired ??= []).Add(key);
-                }
-            }
-
-            if (expired is not null)
-            {
-                foreach (var key in expired)
-                {
-                    _typing.Remove(key);
-                }
+                _typing.Remove(key);
             }
         }
 
@@ -323,7 +312,7 @@ internal sealed class SessionStreams
         {
             if (stream.Owner == _self)
             {
-                Flush(ref writer, buffer, state, send, StreamEvents.WriteStreamStart(ref writer, id, stream.Kind), (ref EventBlockWriter w) => StreamEvents.WriteStreamStart(ref w, id, stream.Kind));
+                Write(ref writer, buffer, state, send, (ref EventBlockWriter w) => StreamEvents.WriteStreamStart(ref w, id, stream.Kind));
             }
         }
 
@@ -333,7 +322,7 @@ internal sealed class SessionStreams
             var availability = mine.Availability;
             var time = mine.TimeMs;
             var counter = mine.Counter;
-            Flush(ref writer, buffer, state, send, StreamEvents.WritePresence(ref writer, availability, time, counter, status), (ref EventBlockWriter w) => StreamEvents.WritePresence(ref w, availability, time, counter, status));
+            Write(ref writer, buffer, state, send, (ref EventBlockWriter w) => StreamEvents.WritePresence(ref w, availability, time, counter, status));
         }
 
         for (var index = _head; index < _feed.Count; index++)
@@ -344,7 +333,7 @@ internal sealed class SessionStreams
                 continue;
             }
 
-            Flush(ref writer, buffer, state, send, StreamEvents.WriteFeedAppend(ref writer, record), (ref EventBlockWriter w) => StreamEvents.WriteFeedAppend(ref w, record));
+            Write(ref writer, buffer, state, send, (ref EventBlockWriter w) => StreamEvents.WriteFeedAppend(ref w, record));
         }
 
         if (writer.Count > 0)
@@ -353,16 +342,17 @@ internal sealed class SessionStreams
         }
     }
 
-    private static void Flush<TState>(ref EventBlockWriter writer, Span<byte> buffer, TState state, Action<TState, ReadOnlySpan<byte>> send, WireStatus status, WriteAgain again)
+    /// <summary>Appends one block; when the message is full, sends it and appends the block to a fresh one.</summary>
+    private static void Write<TState>(ref EventBlockWriter writer, Span<byte> buffer, TState state, Action<TState, ReadOnlySpan<byte>> send, WriteAgain write)
     {
-        if (status == WireStatus.Ok || writer.Count == 0)
+        if (write(ref writer) == WireStatus.Ok || writer.Count == 0)
         {
             return; // written, or too large for an empty message (skipped)
         }
 
         send(state, writer.Written);
         writer = new EventBlockWriter(buffer);
-        again(ref writer);
+        write(ref writer);
     }
 
     internal delegate WireStatus WriteAgain(ref EventBlockWriter writer);
@@ -853,40 +843,24 @@ internal sealed class SessionStreams
 
     private void RemoveTypingOf(NodeId node)
     {
-        if (_typing.Count == 0)
-        {
-            return;
-        }
-
-        List<(StreamId, NodeId)>? gone = null;
         foreach (var key in _typing.Keys)
         {
             if (key.Node == node)
             {
-                (gone ??= []).Add(key);
+                _typing.Remove(key);
             }
         }
-
-        gone?.ForEach(key => _typing.Remove(key));
     }
 
     private void RemoveTypingOf(StreamId stream)
     {
-        if (_typing.Count == 0)
-        {
-            return;
-        }
-
-        List<(StreamId, NodeId)>? gone = null;
         foreach (var key in _typing.Keys)
         {
             if (key.Stream == stream)
             {
-                (gone ??= []).Add(key);
+                _typing.Remove(key);
             }
         }
-
-        gone?.ForEach(key => _typing.Remove(key));
     }
 
     private int IndexOfAtLeast(long sequence)
